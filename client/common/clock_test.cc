@@ -1,0 +1,63 @@
+#include "client/common/clock.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace mns {
+namespace {
+
+const TimePoint kStart = FromUnixMillis(1'700'000'000'000);
+
+TEST(SimulatedClockTest, FrozenClockMovesOnlyWhenAdvanced) {
+  SimulatedClock clock(kStart);
+  EXPECT_EQ(clock.Now(), kStart);
+  clock.Advance(Duration(1500));
+  EXPECT_EQ(clock.Now(), kStart + Duration(1500));
+  clock.Advance(Duration(-10));  // never backward
+  EXPECT_EQ(clock.Now(), kStart + Duration(1500));
+}
+
+TEST(SimulatedClockTest, ResumeContinuesFromTheFrozenInstant) {
+  SimulatedClock clock(kStart);
+  clock.Resume();
+  EXPECT_FALSE(clock.frozen());
+  EXPECT_GE(clock.Now(), kStart);
+  EXPECT_LT(clock.Now(), kStart + Duration(60'000));
+  clock.Freeze();
+  TimePoint frozen_at = clock.Now();
+  EXPECT_EQ(clock.Now(), frozen_at);
+}
+
+TEST(SimulatedClockTest, AdvanceWakesAWaiterThroughItsListener) {
+  SimulatedClock clock(kStart);
+  std::mutex mutex;
+  std::condition_variable cv;
+  auto subscription = clock.OnTimeJump([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    cv.notify_all();
+  });
+  const TimePoint deadline = kStart + Duration(30'000);
+  std::thread waiter([&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (clock.Now() < deadline) clock.WaitUntil(lock, cv, deadline);
+  });
+  clock.Advance(Duration(10'000));
+  clock.Advance(Duration(20'000));
+  waiter.join();  // returns only if the last advance woke it
+  EXPECT_EQ(clock.Now(), deadline);
+}
+
+TEST(SimulatedClockTest, DroppedSubscriptionIsNotCalled) {
+  SimulatedClock clock(kStart);
+  int calls = 0;
+  {
+    auto subscription = clock.OnTimeJump([&] { ++calls; });
+    clock.Advance(Duration(1));
+  }
+  clock.Advance(Duration(1));
+  EXPECT_EQ(calls, 1);
+}
+
+}  // namespace
+}  // namespace mns
