@@ -17,8 +17,8 @@
 namespace mns {
 
 using Duration = std::chrono::milliseconds;
-using TimePoint =
-    std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
+using TimePoint = std::chrono::time_point<std::chrono::system_clock,
+                                          std::chrono::milliseconds>;
 
 inline int64_t ToUnixMillis(TimePoint t) {
   return t.time_since_epoch().count();
@@ -27,9 +27,7 @@ inline int64_t ToUnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch())
       .count();
 }
-inline TimePoint FromUnixMillis(int64_t ms) {
-  return TimePoint(Duration(ms));
-}
+inline TimePoint FromUnixMillis(int64_t ms) { return TimePoint(Duration(ms)); }
 
 class Clock {
  public:

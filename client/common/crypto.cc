@@ -42,9 +42,7 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   return Hmac(EVP_sha256(), key, data);
 }
 std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
-std::string Sha256(std::string_view data) {
-  return Digest(EVP_sha256(), data);
-}
+std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
 
 std::string HexLower(std::string_view bytes) {
   return Hex(bytes, "0123456789abcdef");

@@ -3,8 +3,9 @@
 namespace mns {
 
 Random::Random(std::optional<uint64_t> seed)
-    : engine_(seed ? *seed : (uint64_t{std::random_device{}()} << 32) |
-                                 std::random_device{}()) {}
+    : engine_(seed ? *seed
+                   : (uint64_t{std::random_device{}()} << 32) |
+                         std::random_device{}()) {}
 
 uint64_t Random::Next() {
   std::lock_guard<std::mutex> lock(mutex_);

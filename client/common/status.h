@@ -111,10 +111,10 @@ class [[nodiscard]] StatusOr {
 }  // namespace mns
 
 // Returns early from the enclosing function when `expr` is a non-OK Status.
-#define MNS_RETURN_IF_ERROR(expr)                  \
-  do {                                             \
-    ::mns::Status mns_status_ = (expr);            \
-    if (!mns_status_.ok()) return mns_status_;     \
+#define MNS_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::mns::Status mns_status_ = (expr);        \
+    if (!mns_status_.ok()) return mns_status_; \
   } while (false)
 
 #define MNS_CONCAT_INNER_(a, b) a##b

@@ -16,9 +16,9 @@ StatusOr<int> Quarter(int n) {
 }
 
 TEST(StatusTest, CarriesProtocolCodeAndRequestId) {
-  Status s = Status(StatusCode::kNotFound, "Message not exist.",
-                    "MessageNotExist")
-                 .set_request_id("ABC");
+  Status s =
+      Status(StatusCode::kNotFound, "Message not exist.", "MessageNotExist")
+          .set_request_id("ABC");
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.error_code(), "MessageNotExist");
   EXPECT_EQ(s.ToString(),

@@ -11,9 +11,9 @@ namespace {
 
 constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
                                               "Thu", "Fri", "Sat"};
-constexpr std::array<const char*, 12> kMonths = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr",
+                                                 "May", "Jun", "Jul", "Aug",
+                                                 "Sep", "Oct", "Nov", "Dec"};
 constexpr std::chrono::hours kBeijingOffset{8};
 
 std::tm ToUtcTm(TimePoint t) {
@@ -25,8 +25,8 @@ std::tm ToUtcTm(TimePoint t) {
 
 std::optional<TimePoint> FromUtcFields(int year, int month, int day, int hour,
                                        int minute, int second) {
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
-      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 60) {
     return std::nullopt;
   }
   std::tm tm{};
