@@ -1,0 +1,64 @@
+// EmulatorConfig: everything an emulator run is built from, and its JSON
+// form. The built-in default needs no file: one account with a documented key
+// pair. Parsing reports the first problem with its JSON path. Plain values.
+#ifndef MNS_EMULATOR_CONFIG_H_
+#define MNS_EMULATOR_CONFIG_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/common/status.h"
+#include "emulator/core/queue_attributes.h"
+#include "emulator/core/settings.h"
+#include "emulator/http/mns_api.h"
+
+namespace mns::emulator {
+
+struct AccessKeyConfig {
+  std::string id;
+  std::string secret;
+};
+
+struct AccountConfig {
+  std::string id;
+  std::vector<AccessKeyConfig> access_keys;
+};
+
+struct QueueConfig {
+  std::string account;  // empty: the first account
+  std::string name;
+  QueueAttributeUpdate attributes;
+};
+
+struct EmulatorConfig {
+  std::string host = "127.0.0.1";
+  int port = 9876;
+  AuthMode auth = AuthMode::kStrict;
+  // Seeds ids and receipt handles; absent: random.
+  std::optional<uint64_t> seed;
+  // Start with the clock frozen at this instant (ms since the epoch).
+  std::optional<int64_t> frozen_clock_ms;
+  std::vector<AccountConfig> accounts;
+  std::vector<QueueConfig> queues;
+  QueueSettings queue_settings;
+  MnsWireSettings wire_settings;
+  // Requests larger than this are refused before they are read.
+  size_t max_request_bytes = 4 << 20;
+  size_t max_connection_threads = 4096;
+};
+
+// The built-in default: account 1234567890123456 with key
+// mns-emulator-key / mns-emulator-secret.
+EmulatorConfig DefaultConfig();
+
+// Parses a config file's text. Absent fields keep DefaultConfig() values;
+// when "accounts" is given it replaces the default account.
+StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text);
+
+StatusOr<AuthMode> ParseAuthMode(const std::string& text);
+
+}  // namespace mns::emulator
+
+#endif  // MNS_EMULATOR_CONFIG_H_

@@ -1,0 +1,38 @@
+// ControlApi: the emulator's own controls under /_emulator/, which no cloud
+// has: health, reset, and the virtual clock. JSON in and out. Thread-safe.
+#ifndef MNS_EMULATOR_HTTP_CONTROL_API_H_
+#define MNS_EMULATOR_HTTP_CONTROL_API_H_
+
+#include <functional>
+
+#include "client/common/clock.h"
+#include "emulator/http/wire.h"
+
+namespace mns::emulator {
+
+class ControlApi {
+ public:
+  // `reset` restores the configured start state. Pointers must outlive this.
+  ControlApi(SimulatedClock* clock, std::function<void()> reset)
+      : clock_(clock), reset_(std::move(reset)) {}
+
+  // GET  /_emulator/health -> {"status":"ok"}
+  // POST /_emulator/reset  -> drops all queues and messages, recreates the
+  //                           configured queues
+  // GET  /_emulator/clock  -> {"now_ms":..,"now":"..Z","frozen":..}
+  // POST /_emulator/clock  {"freeze":true} | {"resume":true} |
+  //                        {"advance_ms":N} | {"advance_seconds":N}
+  //                        (combinable: freeze/resume first, then advance)
+  HttpResponse Handle(const HttpRequest& request) const;
+
+ private:
+  HttpResponse ClockState() const;
+  HttpResponse ChangeClock(const HttpRequest& request) const;
+
+  SimulatedClock* clock_;
+  std::function<void()> reset_;
+};
+
+}  // namespace mns::emulator
+
+#endif  // MNS_EMULATOR_HTTP_CONTROL_API_H_

@@ -1,0 +1,406 @@
+#include "emulator/http/mns_api.h"
+
+#include <strings.h>
+
+#include <charconv>
+#include <cstdlib>
+
+#include "client/common/crypto.h"
+#include "client/common/time_format.h"
+#include "emulator/core/errors.h"
+#include "emulator/http/mns_auth.h"
+#include "emulator/http/mns_xml.h"
+
+namespace mns::emulator {
+namespace {
+
+constexpr char kMnsVersion[] = "2015-06-06";
+
+Status WireError(StatusCode code, std::string error_code, std::string message) {
+  return Status(code, std::move(message), std::move(error_code));
+}
+
+Status InvalidRequestUrl() {
+  return WireError(StatusCode::kInvalidArgument, "InvalidRequestURL",
+                   "Http request URL format invalid.");
+}
+
+StatusOr<int64_t> ParseInteger(const std::string& text,
+                               const std::string& name) {
+  int64_t value = 0;
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return WireError(
+        StatusCode::kInvalidArgument, "InvalidQueryString",
+        "Http request URL contains invalid querystring item \"" + name + "\".");
+  }
+  return value;
+}
+
+bool IsTrue(const std::optional<std::string>& value) {
+  return value && strcasecmp(value->c_str(), "true") == 0;
+}
+
+HttpResponse XmlResponse(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.SetHeader("Content-Type", "text/xml;charset=utf-8");
+  response.body = std::move(body);
+  return response;
+}
+
+HttpResponse EmptyResponse(int status) {
+  HttpResponse response;
+  response.status = status;
+  return response;
+}
+
+// Content-MD5 is base64 of the lowercase hex digest for the Python, Go and
+// Node.js SDKs, not of the raw digest as RFC 1864 says; accept both (spec mns
+// §2.1 rule 7).
+bool ContentMd5Matches(const std::string& header, const std::string& body) {
+  const std::string digest = Md5(body);
+  return header == Base64Encode(HexLower(digest)) ||
+         header == Base64Encode(HexUpper(digest)) ||
+         header == Base64Encode(digest);
+}
+
+}  // namespace
+
+struct MnsApi::Context {
+  std::string request_id;
+  std::string host;
+  std::string account;
+  std::string queue;  // empty for /queues
+};
+
+MnsApi::MnsApi(QueueService* queues, const CredentialStore* credentials,
+               Random* random, const Clock* date_clock, MnsApiOptions options)
+    : queues_(queues),
+      credentials_(credentials),
+      random_(random),
+      date_clock_(date_clock),
+      options_(std::move(options)) {}
+
+// The one table from MNS error code to HTTP status (spec mns §6.2).
+int MnsApi::HttpStatusFor(const std::string& error_code) const {
+  static const std::map<std::string, int> kStatus = {
+      {"AccessDenied", 403},          {"InvalidAccessKeyId", 403},
+      {"SignatureDoesNotMatch", 403}, {"SecurityTokenExpired", 403},
+      {"InvalidSecurityToken", 403},  {"QpsLimitExceeded", 403},
+      {"MessageNotExist", 404},       {"QueueNotExist", 404},
+      {"QueueAlreadyExist", 409},     {"QueueDeletedRecently", 409},
+      {"InternalError", 500},         {"ServiceUnavailable", 503},
+  };
+  if (error_code == "TimeExpired") return options_.wire.time_expired_status;
+  auto it = kStatus.find(error_code);
+  // Everything else in §6.2 (InvalidArgument, MalformedXML, the header and
+  // handle errors, the name errors) is a 400.
+  return it == kStatus.end() ? 400 : it->second;
+}
+
+HttpResponse MnsApi::ErrorResponse(const Status& error,
+                                   const HttpRequest& request) const {
+  return ErrorResponse(error, random_->UpperHex(24),
+                       request.Header("Host").value_or("localhost"));
+}
+
+HttpResponse MnsApi::ErrorResponse(const Status& error,
+                                   const std::string& request_id,
+                                   const std::string& host) const {
+  std::string code =
+      error.error_code().empty() ? "InternalError" : error.error_code();
+  HttpResponse response = XmlResponse(
+      HttpStatusFor(code),
+      RenderError(code, error.message(), request_id, "http://" + host));
+  response.SetHeader("x-mns-request-id", request_id);
+  response.SetHeader("x-mns-version", kMnsVersion);
+  return response;
+}
+
+HttpResponse MnsApi::Handle(const HttpRequest& request) const {
+  Context context{.request_id = random_->UpperHex(24),
+                  .host = request.Header("Host").value_or("localhost")};
+  StatusOr<HttpResponse> result = Dispatch(request, context);
+  if (!result.ok()) {
+    return ErrorResponse(result.status(), context.request_id, context.host);
+  }
+  HttpResponse response = std::move(result).value();
+  response.SetHeader("x-mns-request-id", context.request_id);
+  response.SetHeader("x-mns-version", kMnsVersion);
+  return response;
+}
+
+StatusOr<HttpResponse> MnsApi::Dispatch(const HttpRequest& request,
+                                        Context& context) const {
+  // Route: /queues, /queues/<name>, /queues/<name>/messages.
+  std::string_view path = request.path();
+  bool messages = false;
+  if (path != "/queues") {
+    if (!path.starts_with("/queues/")) return InvalidRequestUrl();
+    std::string_view rest = path.substr(8);
+    size_t slash = rest.find('/');
+    if (slash != std::string_view::npos) {
+      if (rest.substr(slash) != "/messages") return InvalidRequestUrl();
+      messages = true;
+      rest = rest.substr(0, slash);
+    }
+    if (rest.empty()) return InvalidRequestUrl();
+    context.queue = PercentDecode(rest, false);
+  }
+
+  MNS_ASSIGN_OR_RETURN(Principal principal, Authenticate(request));
+  context.account = principal.account_id;
+
+  if (auto md5 = request.Header("Content-MD5");
+      md5 && !ContentMd5Matches(*md5, request.body)) {
+    return WireError(StatusCode::kInvalidArgument, "InvalidDigest",
+                     "The Content-MD5 you specified is invalid.");
+  }
+
+  const QueryParams query(request.raw_query());
+  const std::string& method = request.method;
+  if (context.queue.empty()) {
+    if (method == "GET") return ListQueues(request, context);
+  } else if (!messages) {
+    if (method == "PUT") return PutQueue(request, context);
+    if (method == "GET") return GetQueue(context);
+    if (method == "DELETE") return DeleteQueue(context);
+  } else {
+    if (method == "POST") return SendMessage(request, context);
+    if (method == "GET") return ReceiveOrPeek(query, context);
+    if (method == "DELETE") return DeleteMessage(request, query, context);
+    if (method == "PUT") return ChangeVisibility(query, context);
+  }
+  return InvalidRequestUrl();
+}
+
+StatusOr<Principal> MnsApi::Authenticate(const HttpRequest& request) const {
+  const auto authorization = request.Header("Authorization");
+  if (options_.auth == AuthMode::kOff) {
+    if (authorization) {
+      if (auto parsed = ParseMnsAuthorization(*authorization)) {
+        auto principal = credentials_->Lookup(parsed->access_key_id);
+        if (principal.ok()) return principal;
+      }
+    }
+    return Principal{.account_id = options_.default_account};
+  }
+
+  if (!authorization) {
+    return WireError(StatusCode::kUnauthenticated, "MissingAuthorizationHeader",
+                     "Authorization header is required.");
+  }
+  auto parsed = ParseMnsAuthorization(*authorization);
+  if (!parsed) {
+    return WireError(StatusCode::kUnauthenticated, "InvalidAuthorizationHeader",
+                     "The Authorization header format is invalid.");
+  }
+  auto date_header = request.Header("Date");
+  if (!date_header) date_header = request.Header("x-mns-date");
+  if (!date_header) {
+    return WireError(StatusCode::kInvalidArgument, "MissingDateHeader",
+                     "Date header is required.");
+  }
+  auto date = ParseHttpDate(*date_header);
+  if (!date) {
+    return WireError(StatusCode::kInvalidArgument, "InvalidDateHeader",
+                     "The Date header format is invalid.");
+  }
+  auto version = request.Header("x-mns-version");
+  if (!version) {
+    return WireError(StatusCode::kInvalidArgument, "MissingVersionHeader",
+                     "x-mns-version header is required.");
+  }
+  if (*version != kMnsVersion) {
+    return WireError(StatusCode::kInvalidArgument, "InvalidVersionHeader",
+                     "The x-mns-version header is invalid, it should be " +
+                         std::string(kMnsVersion) + ".");
+  }
+  MNS_ASSIGN_OR_RETURN(Principal principal,
+                       credentials_->Lookup(parsed->access_key_id));
+  const Duration skew = std::chrono::abs(date_clock_->Now() - *date);
+  if (skew > options_.wire.max_clock_skew) {
+    return WireError(StatusCode::kUnauthenticated, "TimeExpired",
+                     "The http request you sent is expired.");
+  }
+  const std::string string_to_sign = MnsStringToSign(request);
+  if (MnsSignature(principal.access_key_secret, string_to_sign) !=
+      parsed->signature) {
+    std::string message =
+        "The request signature we calculated does not match the signature "
+        "you provided. Check your key and signing method.";
+    if (options_.auth == AuthMode::kStrict) {
+      return WireError(StatusCode::kUnauthenticated, "SignatureDoesNotMatch",
+                       message);
+    }
+    if (options_.log) {
+      options_.log("auth loose: accepted a bad signature from " +
+                   parsed->access_key_id + " for " + request.method + " " +
+                   request.target);
+    }
+  }
+  return principal;
+}
+
+StatusOr<HttpResponse> MnsApi::ListQueues(const HttpRequest& request,
+                                          const Context& context) const {
+  int64_t limit = 1000;
+  if (auto text = request.Header("x-mns-ret-number")) {
+    auto parsed = ParseInteger(*text, "x-mns-ret-number");
+    if (!parsed.ok()) {
+      return OutOfRangeError("x-mns-ret-number", 1, 1000, "items");
+    }
+    limit = *parsed;
+  }
+  if (limit < 1 || limit > 1000) {
+    return OutOfRangeError("x-mns-ret-number", 1, 1000, "items");
+  }
+  MNS_ASSIGN_OR_RETURN(
+      QueueListing listing,
+      queues_->ListQueues(context.account,
+                          request.Header("x-mns-prefix").value_or(""),
+                          request.Header("x-mns-marker").value_or(""),
+                          static_cast<int>(limit)));
+  return XmlResponse(
+      200, RenderQueueList(listing, "http://" + context.host + "/queues/",
+                           IsTrue(request.Header("x-mns-with-meta"))));
+}
+
+StatusOr<HttpResponse> MnsApi::PutQueue(const HttpRequest& request,
+                                        const Context& context) const {
+  MNS_ASSIGN_OR_RETURN(QueueAttributeUpdate update,
+                       ParseQueueBody(request.body));
+  if (IsTrue(QueryParams(request.raw_query()).Get("metaoverride"))) {
+    MNS_RETURN_IF_ERROR(
+        queues_->SetQueueAttributes(context.account, context.queue, update));
+    return EmptyResponse(204);
+  }
+  MNS_ASSIGN_OR_RETURN(
+      CreateOutcome outcome,
+      queues_->CreateQueue(context.account, context.queue, update));
+  // Location on 204 too: the Python SDK reads it on every success (spec mns
+  // §3.2).
+  HttpResponse response =
+      EmptyResponse(outcome == CreateOutcome::kCreated ? 201 : 204);
+  response.SetHeader("Location",
+                     "http://" + context.host + "/queues/" + context.queue);
+  return response;
+}
+
+StatusOr<HttpResponse> MnsApi::GetQueue(const Context& context) const {
+  MNS_ASSIGN_OR_RETURN(QueueInfo info, queues_->GetQueueAttributes(
+                                           context.account, context.queue));
+  return XmlResponse(200, RenderQueue(info));
+}
+
+StatusOr<HttpResponse> MnsApi::DeleteQueue(const Context& context) const {
+  bool existed = queues_->DeleteQueue(context.account, context.queue);
+  if (!existed && options_.wire.delete_missing_queue_is_error) {
+    return QueueNotExistError();
+  }
+  return EmptyResponse(204);
+}
+
+StatusOr<HttpResponse> MnsApi::SendMessage(const HttpRequest& request,
+                                           const Context& context) const {
+  MNS_ASSIGN_OR_RETURN(SendBody body, ParseSendBody(request.body));
+  if (!body.batch) {
+    MNS_ASSIGN_OR_RETURN(SendResult result,
+                         queues_->SendMessage(context.account, context.queue,
+                                              body.messages.front()));
+    return XmlResponse(201, RenderSendResult(result));
+  }
+  MNS_ASSIGN_OR_RETURN(
+      std::vector<BatchSendEntry> entries,
+      queues_->BatchSendMessage(context.account, context.queue, body.messages));
+  bool all_ok = true;
+  for (const auto& e : entries) all_ok = all_ok && e.ok();
+  return XmlResponse(all_ok ? 201 : options_.wire.batch_send_failure_status,
+                     RenderBatchSendResult(entries));
+}
+
+StatusOr<HttpResponse> MnsApi::ReceiveOrPeek(const QueryParams& query,
+                                             const Context& context) const {
+  const auto num = query.Get("numOfMessages");
+  int64_t max = 1;
+  if (num) {
+    auto parsed = ParseInteger(*num, "numOfMessages");
+    if (!parsed.ok() || *parsed < 1 || *parsed > kMaxBatchSize) {
+      return OutOfRangeError("numOfMessages", 1, kMaxBatchSize, "messages");
+    }
+    max = *parsed;
+  }
+  const bool batch = num.has_value();
+  if (IsTrue(query.Get("peekonly"))) {
+    MNS_ASSIGN_OR_RETURN(std::vector<MessageView> messages,
+                         queues_->PeekMessage(context.account, context.queue,
+                                              static_cast<int>(max)));
+    return XmlResponse(200, batch ? RenderMessages(messages, true)
+                                  : RenderMessage(messages.front(), true));
+  }
+  std::optional<int64_t> wait_seconds;
+  if (auto text = query.Get("waitseconds")) {
+    auto parsed = ParseInteger(*text, "waitseconds");
+    if (!parsed.ok()) {
+      return OutOfRangeError("waitseconds", 0, kMaxPollingWaitSeconds,
+                             "seconds");
+    }
+    wait_seconds = *parsed;
+  }
+  MNS_ASSIGN_OR_RETURN(
+      std::vector<MessageView> messages,
+      queues_->ReceiveMessage(context.account, context.queue,
+                              static_cast<int>(max), wait_seconds));
+  return XmlResponse(200, batch ? RenderMessages(messages, false)
+                                : RenderMessage(messages.front(), false));
+}
+
+StatusOr<HttpResponse> MnsApi::DeleteMessage(const HttpRequest& request,
+                                             const QueryParams& query,
+                                             const Context& context) const {
+  const auto handle = query.Get("ReceiptHandle");
+  if (!handle && !request.body.empty()) {
+    MNS_ASSIGN_OR_RETURN(std::vector<std::string> handles,
+                         ParseReceiptHandlesBody(request.body));
+    MNS_ASSIGN_OR_RETURN(
+        std::vector<BatchDeleteFailure> failures,
+        queues_->BatchDeleteMessage(context.account, context.queue, handles));
+    if (failures.empty()) return EmptyResponse(204);
+    return XmlResponse(options_.wire.batch_delete_failure_status,
+                       RenderBatchDeleteErrors(failures));
+  }
+  if (!handle || handle->empty()) {
+    return WireError(StatusCode::kInvalidArgument, "MissingReceiptHandle",
+                     "ReceiptHandle is required.");
+  }
+  MNS_RETURN_IF_ERROR(
+      queues_->DeleteMessage(context.account, context.queue, *handle));
+  return EmptyResponse(204);
+}
+
+StatusOr<HttpResponse> MnsApi::ChangeVisibility(const QueryParams& query,
+                                                const Context& context) const {
+  const auto handle = query.Get("ReceiptHandle");
+  if (!handle || handle->empty()) {
+    return WireError(StatusCode::kInvalidArgument, "MissingReceiptHandle",
+                     "ReceiptHandle is required.");
+  }
+  const auto timeout = query.Get("VisibilityTimeout");
+  if (!timeout || timeout->empty()) {
+    return WireError(StatusCode::kInvalidArgument, "MissingVisibilityTimeout",
+                     "VisibilityTimeout is required.");
+  }
+  auto seconds = ParseInteger(*timeout, "VisibilityTimeout");
+  if (!seconds.ok()) {
+    return OutOfRangeError("VisibilityTimeout", kMinVisibilityTimeout,
+                           kMaxVisibilityTimeout, "seconds");
+  }
+  MNS_ASSIGN_OR_RETURN(VisibilityChange change,
+                       queues_->ChangeMessageVisibility(
+                           context.account, context.queue, *handle, *seconds));
+  return XmlResponse(200, RenderChangeVisibility(change));
+}
+
+}  // namespace mns::emulator

@@ -1,0 +1,99 @@
+// MnsApi: the MNS queue REST API (spec mns §3) as a function from request to
+// response. It routes, authenticates (V2 signature, spec mns §2.1), parses,
+// calls the QueueService and renders XML; every error leaves through one
+// place, ErrorResponse(), with the status of the table in mns_api.cc.
+// Thread-safe; a long-poll receive blocks the calling thread.
+#ifndef MNS_EMULATOR_HTTP_MNS_API_H_
+#define MNS_EMULATOR_HTTP_MNS_API_H_
+
+#include <functional>
+#include <string>
+
+#include "client/common/clock.h"
+#include "client/common/random.h"
+#include "emulator/http/wire.h"
+#include "emulator/service/credentials.h"
+#include "emulator/service/queue_service.h"
+
+namespace mns::emulator {
+
+enum class AuthMode {
+  kStrict,  // every check; a bad signature is SignatureDoesNotMatch
+  kLoose,   // every check, but a bad signature is only logged
+  kOff,     // no checks; the account comes from a known key, else the default
+};
+
+// Wire behaviours the spec marks UNCONFIRMED (spec mns §11), with the most
+// likely defaults.
+struct MnsWireSettings {
+  // TimeExpired: 400 per the old error-code doc (spec mns §2.1 rule 6).
+  int time_expired_status = 400;
+  // Partial failures: any non-2xx works for every SDK; 500/503 would make
+  // Java and .NET retry (spec mns §3.8, §3.13).
+  int batch_send_failure_status = 400;
+  int batch_delete_failure_status = 404;
+  // DeleteQueue of a missing queue: idempotent 204 (spec mns §3.5).
+  bool delete_missing_queue_is_error = false;
+  // Date may differ from the real time by this much (spec mns §1.2).
+  Duration max_clock_skew = std::chrono::minutes(15);
+};
+
+struct MnsApiOptions {
+  AuthMode auth = AuthMode::kStrict;
+  MnsWireSettings wire;
+  // With AuthMode::kOff, requests with no known key use this account.
+  std::string default_account;
+  // Receives warnings (for example a bad signature in loose mode).
+  std::function<void(const std::string&)> log;
+};
+
+class MnsApi {
+ public:
+  // `date_clock` is what the Date header is checked against: the real time
+  // in the server, since SDKs sign with theirs even when the emulator's clock
+  // has been advanced. All pointers must outlive the MnsApi.
+  MnsApi(QueueService* queues, const CredentialStore* credentials,
+         Random* random, const Clock* date_clock, MnsApiOptions options);
+
+  HttpResponse Handle(const HttpRequest& request) const;
+
+  // Renders an error as MNS does: an <Error> body and the status of the
+  // error table. Used also by the server for errors its library detects.
+  HttpResponse ErrorResponse(const Status& error,
+                             const HttpRequest& request) const;
+
+ private:
+  struct Context;
+  HttpResponse ErrorResponse(const Status& error, const std::string& request_id,
+                             const std::string& host) const;
+  StatusOr<HttpResponse> Dispatch(const HttpRequest& request,
+                                  Context& context) const;
+  StatusOr<Principal> Authenticate(const HttpRequest& request) const;
+  int HttpStatusFor(const std::string& error_code) const;
+
+  StatusOr<HttpResponse> ListQueues(const HttpRequest& request,
+                                    const Context& context) const;
+  StatusOr<HttpResponse> PutQueue(const HttpRequest& request,
+                                  const Context& context) const;
+  StatusOr<HttpResponse> GetQueue(const Context& context) const;
+  StatusOr<HttpResponse> DeleteQueue(const Context& context) const;
+  StatusOr<HttpResponse> SendMessage(const HttpRequest& request,
+                                     const Context& context) const;
+  StatusOr<HttpResponse> ReceiveOrPeek(const QueryParams& query,
+                                       const Context& context) const;
+  StatusOr<HttpResponse> DeleteMessage(const HttpRequest& request,
+                                       const QueryParams& query,
+                                       const Context& context) const;
+  StatusOr<HttpResponse> ChangeVisibility(const QueryParams& query,
+                                          const Context& context) const;
+
+  QueueService* queues_;
+  const CredentialStore* credentials_;
+  Random* random_;
+  const Clock* date_clock_;
+  MnsApiOptions options_;
+};
+
+}  // namespace mns::emulator
+
+#endif  // MNS_EMULATOR_HTTP_MNS_API_H_

@@ -1,0 +1,68 @@
+#include "emulator/http/mns_auth.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace mns::emulator {
+namespace {
+
+struct Vector {
+  std::string name;
+  nlohmann::json data;
+};
+
+std::vector<Vector> LoadVectors() {
+  std::ifstream in(std::string(MNS_FIXTURES_DIR) + "/signing/mns_v2.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto root = nlohmann::json::parse(text.str());
+  std::vector<Vector> out;
+  for (const auto& v : root["vectors"]) out.push_back({v["name"], v});
+  return out;
+}
+
+class MnsV2VectorTest : public ::testing::TestWithParam<Vector> {};
+
+TEST_P(MnsV2VectorTest, VerifierComputesTheVectorsStringAndSignature) {
+  const auto& v = GetParam().data;
+  HttpRequest request{.method = v["method"], .target = v["resource"]};
+  for (const auto& [name, value] : v["headers"].items()) {
+    request.headers.emplace(name, value.get<std::string>());
+  }
+  const std::string string_to_sign = MnsStringToSign(request);
+  EXPECT_EQ(string_to_sign, v["string_to_sign"].get<std::string>());
+  EXPECT_EQ(
+      MnsSignature(v["access_key_secret"].get<std::string>(), string_to_sign),
+      v["signature"].get<std::string>());
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, MnsV2VectorTest,
+                         ::testing::ValuesIn(LoadVectors()),
+                         [](const ::testing::TestParamInfo<Vector>& info) {
+                           return info.param.name;
+                         });
+
+TEST(MnsAuthTest, DateLineFallsBackToXMnsDate) {
+  HttpRequest request{.method = "GET", .target = "/queues"};
+  request.headers.emplace("x-mns-date", "Mon, 01 Jan 2024 00:00:00 GMT");
+  EXPECT_EQ(MnsStringToSign(request),
+            "GET\n\n\nMon, 01 Jan 2024 00:00:00 GMT\n"
+            "x-mns-date:Mon, 01 Jan 2024 00:00:00 GMT\n/queues");
+}
+
+TEST(MnsAuthTest, ParsesAuthorizationHeader) {
+  auto parsed = ParseMnsAuthorization("MNS ak1:cAThPWnbphg3hDe3ZHDADTgkgyE=");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->access_key_id, "ak1");
+  EXPECT_EQ(parsed->signature, "cAThPWnbphg3hDe3ZHDADTgkgyE=");
+  EXPECT_FALSE(ParseMnsAuthorization("MNS nocolon").has_value());
+  EXPECT_FALSE(ParseMnsAuthorization("Bearer x:y").has_value());
+  EXPECT_FALSE(ParseMnsAuthorization("MNS :sig").has_value());
+  EXPECT_FALSE(ParseMnsAuthorization("MNS ak:").has_value());
+}
+
+}  // namespace
+}  // namespace mns::emulator

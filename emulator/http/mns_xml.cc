@@ -1,0 +1,320 @@
+#include "emulator/http/mns_xml.h"
+
+#include <strings.h>
+
+#include <charconv>
+#include <cstring>
+#include <pugixml.hpp>
+#include <sstream>
+
+#include "emulator/core/errors.h"
+
+namespace mns::emulator {
+namespace {
+
+Status MalformedXmlError() {
+  return Status(StatusCode::kInvalidArgument,
+                "The XML you provided was not well-formed.", "MalformedXML");
+}
+
+Status SchemaError(const std::string& cause) {
+  return InvalidArgumentError(
+      "The XML you provided did not validate against our published schema, "
+      "cause by " +
+      cause + ".");
+}
+
+std::string_view LocalName(const pugi::xml_node& node) {
+  std::string_view name = node.name();
+  size_t colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+std::string_view Trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+StatusOr<int64_t> IntValue(const pugi::xml_node& node) {
+  std::string_view text = Trimmed(node.child_value());
+  int64_t value = 0;
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return SchemaError(std::string(LocalName(node)) + " is not an integer");
+  }
+  return value;
+}
+
+StatusOr<bool> BoolValue(const pugi::xml_node& node) {
+  std::string_view text = Trimmed(node.child_value());
+  if (text.size() == 4 && strncasecmp(text.data(), "true", 4) == 0) return true;
+  if (text.size() == 5 && strncasecmp(text.data(), "false", 5) == 0) {
+    return false;
+  }
+  return SchemaError(std::string(LocalName(node)) + " is not True or False");
+}
+
+// Parses a body whose root must be one of `roots`; an empty body is allowed
+// only when `allow_empty`.
+StatusOr<pugi::xml_node> Parse(pugi::xml_document& doc, std::string_view body,
+                               std::initializer_list<std::string_view> roots) {
+  pugi::xml_parse_result parsed = doc.load_buffer(
+      body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!parsed) return MalformedXmlError();
+  pugi::xml_node root = doc.document_element();
+  if (!root) return MalformedXmlError();
+  for (std::string_view r : roots) {
+    if (LocalName(root) == r) return root;
+  }
+  return SchemaError("the root element " + std::string(LocalName(root)) +
+                     " is not expected");
+}
+
+// Writes `<name>value</name>` under `parent`.
+void Add(pugi::xml_node parent, const char* name, const std::string& value) {
+  parent.append_child(name).text().set(value.c_str());
+}
+void Add(pugi::xml_node parent, const char* name, int64_t value) {
+  Add(parent, name, std::to_string(value));
+}
+void AddBool(pugi::xml_node parent, const char* name, bool value) {
+  Add(parent, name, std::string(value ? "True" : "False"));
+}
+
+class Document {
+ public:
+  explicit Document(const char* root) {
+    auto decl = doc_.append_child(pugi::node_declaration);
+    decl.append_attribute("version") = "1.0";
+    decl.append_attribute("encoding") = "UTF-8";
+    root_ = doc_.append_child(root);
+    root_.append_attribute("xmlns") = kMnsXmlNamespace;
+  }
+  pugi::xml_node root() { return root_; }
+  std::string Finish() {
+    std::ostringstream out;
+    doc_.save(out, "", pugi::format_raw, pugi::encoding_utf8);
+    return out.str();
+  }
+
+ private:
+  pugi::xml_document doc_;
+  pugi::xml_node root_;
+};
+
+void AddAttributes(pugi::xml_node node, const QueueInfo& q) {
+  Add(node, "QueueName", q.name);
+  Add(node, "CreateTime", ToUnixSeconds(q.create_time));
+  Add(node, "LastModifyTime", ToUnixSeconds(q.last_modify_time));
+  Add(node, "DelaySeconds", q.attributes.delay_seconds);
+  Add(node, "MaximumMessageSize", q.attributes.maximum_message_size);
+  Add(node, "MessageRetentionPeriod", q.attributes.message_retention_period);
+  Add(node, "VisibilityTimeout", q.attributes.visibility_timeout);
+  Add(node, "PollingWaitSeconds", q.attributes.polling_wait_seconds);
+  Add(node, "ActiveMessages", q.counts.active);
+  Add(node, "InactiveMessages", q.counts.inactive);
+  Add(node, "DelayMessages", q.counts.delayed);
+  AddBool(node, "LoggingEnabled", q.attributes.logging_enabled);
+}
+
+void AddMessage(pugi::xml_node node, const MessageView& m, bool peek) {
+  Add(node, "MessageId", m.message_id);
+  Add(node, "MessageBodyMD5", m.body_md5);
+  Add(node, "MessageBody", m.body);
+  if (!peek) Add(node, "ReceiptHandle", m.receipt_handle);
+  Add(node, "EnqueueTime", m.enqueue_time);
+  Add(node, "FirstDequeueTime", m.first_dequeue_time);
+  if (!peek) Add(node, "NextVisibleTime", m.next_visible_time);
+  Add(node, "DequeueCount", m.dequeue_count);
+  Add(node, "Priority", m.priority);
+}
+
+StatusOr<SendRequest> ParseMessage(const pugi::xml_node& node) {
+  SendRequest request;
+  bool has_body = false;
+  for (pugi::xml_node child : node.children()) {
+    if (child.type() != pugi::node_element) continue;
+    std::string_view name = LocalName(child);
+    if (name == "MessageBody") {
+      has_body = true;
+      request.body = child.child_value();
+    } else if (name == "DelaySeconds") {
+      MNS_ASSIGN_OR_RETURN(request.delay_seconds, IntValue(child));
+    } else if (name == "Priority") {
+      MNS_ASSIGN_OR_RETURN(request.priority, IntValue(child));
+    }
+    // Other elements (UserProperties, MessageGroupId, ...) are ignored.
+  }
+  if (!has_body) return SchemaError("MessageBody is missing");
+  return request;
+}
+
+}  // namespace
+
+StatusOr<QueueAttributeUpdate> ParseQueueBody(std::string_view body) {
+  QueueAttributeUpdate update;
+  if (Trimmed(body).empty()) return update;
+  pugi::xml_document doc;
+  MNS_ASSIGN_OR_RETURN(pugi::xml_node root, Parse(doc, body, {"Queue"}));
+  for (pugi::xml_node child : root.children()) {
+    if (child.type() != pugi::node_element) continue;
+    std::string_view name = LocalName(child);
+    if (name == "DelaySeconds") {
+      MNS_ASSIGN_OR_RETURN(update.delay_seconds, IntValue(child));
+    } else if (name == "MaximumMessageSize") {
+      MNS_ASSIGN_OR_RETURN(update.maximum_message_size, IntValue(child));
+    } else if (name == "MessageRetentionPeriod") {
+      MNS_ASSIGN_OR_RETURN(update.message_retention_period, IntValue(child));
+    } else if (name == "VisibilityTimeout") {
+      MNS_ASSIGN_OR_RETURN(update.visibility_timeout, IntValue(child));
+    } else if (name == "PollingWaitSeconds") {
+      MNS_ASSIGN_OR_RETURN(update.polling_wait_seconds, IntValue(child));
+    } else if (name == "LoggingEnabled") {
+      MNS_ASSIGN_OR_RETURN(update.logging_enabled, BoolValue(child));
+    }
+  }
+  return update;
+}
+
+StatusOr<SendBody> ParseSendBody(std::string_view body) {
+  pugi::xml_document doc;
+  MNS_ASSIGN_OR_RETURN(pugi::xml_node root,
+                       Parse(doc, body, {"Message", "Messages"}));
+  SendBody out;
+  if (LocalName(root) == "Message") {
+    MNS_ASSIGN_OR_RETURN(SendRequest request, ParseMessage(root));
+    out.messages.push_back(std::move(request));
+    return out;
+  }
+  out.batch = true;
+  for (pugi::xml_node child : root.children()) {
+    if (child.type() != pugi::node_element) continue;
+    if (LocalName(child) != "Message") {
+      return SchemaError("the element " + std::string(LocalName(child)) +
+                         " is not expected in Messages");
+    }
+    MNS_ASSIGN_OR_RETURN(SendRequest request, ParseMessage(child));
+    out.messages.push_back(std::move(request));
+  }
+  return out;
+}
+
+StatusOr<std::vector<std::string>> ParseReceiptHandlesBody(
+    std::string_view body) {
+  pugi::xml_document doc;
+  MNS_ASSIGN_OR_RETURN(pugi::xml_node root,
+                       Parse(doc, body, {"ReceiptHandles"}));
+  std::vector<std::string> handles;
+  for (pugi::xml_node child : root.children()) {
+    if (child.type() != pugi::node_element) continue;
+    if (LocalName(child) != "ReceiptHandle") {
+      return SchemaError("the element " + std::string(LocalName(child)) +
+                         " is not expected in ReceiptHandles");
+    }
+    handles.emplace_back(Trimmed(child.child_value()));
+  }
+  return handles;
+}
+
+std::string RenderQueue(const QueueInfo& queue) {
+  Document doc("Queue");
+  AddAttributes(doc.root(), queue);
+  return doc.Finish();
+}
+
+std::string RenderQueueList(const QueueListing& listing,
+                            const std::string& queue_url_base, bool with_meta) {
+  Document doc("Queues");
+  for (const QueueInfo& q : listing.queues) {
+    pugi::xml_node node = doc.root().append_child("Queue");
+    Add(node, "QueueURL", queue_url_base + q.name);
+    if (with_meta) AddAttributes(node, q);
+  }
+  if (!listing.next_marker.empty()) {
+    Add(doc.root(), "NextMarker", listing.next_marker);
+  }
+  return doc.Finish();
+}
+
+std::string RenderSendResult(const SendResult& result) {
+  Document doc("Message");
+  Add(doc.root(), "MessageId", result.message_id);
+  Add(doc.root(), "MessageBodyMD5", result.body_md5);
+  if (result.receipt_handle) {
+    Add(doc.root(), "ReceiptHandle", *result.receipt_handle);
+  }
+  return doc.Finish();
+}
+
+// Each entry holds exactly {MessageId, MessageBodyMD5} or exactly
+// {ErrorCode, ErrorMessage}: the Python SDK rejects any other key set
+// (spec mns §3.8).
+std::string RenderBatchSendResult(const std::vector<BatchSendEntry>& entries) {
+  Document doc("Messages");
+  for (const BatchSendEntry& entry : entries) {
+    pugi::xml_node node = doc.root().append_child("Message");
+    if (entry.ok()) {
+      Add(node, "MessageId", entry->message_id);
+      Add(node, "MessageBodyMD5", entry->body_md5);
+    } else {
+      Add(node, "ErrorCode", entry.status().error_code());
+      Add(node, "ErrorMessage", entry.status().message());
+    }
+  }
+  return doc.Finish();
+}
+
+std::string RenderMessage(const MessageView& message, bool peek) {
+  Document doc("Message");
+  AddMessage(doc.root(), message, peek);
+  return doc.Finish();
+}
+
+std::string RenderMessages(const std::vector<MessageView>& messages,
+                           bool peek) {
+  Document doc("Messages");
+  for (const MessageView& m : messages) {
+    AddMessage(doc.root().append_child("Message"), m, peek);
+  }
+  return doc.Finish();
+}
+
+std::string RenderChangeVisibility(const VisibilityChange& change) {
+  Document doc("ChangeVisibility");
+  Add(doc.root(), "ReceiptHandle", change.receipt_handle);
+  Add(doc.root(), "NextVisibleTime", change.next_visible_time);
+  return doc.Finish();
+}
+
+// Each <Error> holds exactly ErrorCode, ErrorMessage, ReceiptHandle (spec
+// mns §3.13).
+std::string RenderBatchDeleteErrors(
+    const std::vector<BatchDeleteFailure>& failures) {
+  Document doc("Errors");
+  for (const BatchDeleteFailure& f : failures) {
+    pugi::xml_node node = doc.root().append_child("Error");
+    Add(node, "ErrorCode", f.error.error_code());
+    Add(node, "ErrorMessage", f.error.message());
+    Add(node, "ReceiptHandle", f.receipt_handle);
+  }
+  return doc.Finish();
+}
+
+std::string RenderError(const std::string& code, const std::string& message,
+                        const std::string& request_id,
+                        const std::string& host_id) {
+  Document doc("Error");
+  Add(doc.root(), "Code", code);
+  Add(doc.root(), "Message", message);
+  Add(doc.root(), "RequestId", request_id);
+  Add(doc.root(), "HostId", host_id);
+  return doc.Finish();
+}
+
+}  // namespace mns::emulator

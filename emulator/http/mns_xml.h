@@ -1,0 +1,50 @@
+// XML bodies of the MNS queue API (spec mns §1.4, §3): parsing requests by
+// local name, ignoring namespaces; writing responses in the default namespace
+// http://mns.aliyuncs.com/doc/v1 with True/False booleans and no empty
+// elements. Pure functions over pugixml, thread-safe.
+#ifndef MNS_EMULATOR_HTTP_MNS_XML_H_
+#define MNS_EMULATOR_HTTP_MNS_XML_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/common/status.h"
+#include "emulator/service/queue_service.h"
+
+namespace mns::emulator {
+
+inline constexpr char kMnsXmlNamespace[] = "http://mns.aliyuncs.com/doc/v1";
+
+// An empty body means no attributes (the SDKs send <Queue/> or nothing).
+StatusOr<QueueAttributeUpdate> ParseQueueBody(std::string_view body);
+
+struct SendBody {
+  bool batch = false;  // root <Messages> rather than <Message>
+  std::vector<SendRequest> messages;
+};
+StatusOr<SendBody> ParseSendBody(std::string_view body);
+
+StatusOr<std::vector<std::string>> ParseReceiptHandlesBody(
+    std::string_view body);
+
+std::string RenderQueue(const QueueInfo& queue);
+// `queue_url_base` is "http://host/queues/"; with `with_meta` each entry also
+// carries the queue's attributes (spec mns §3.6).
+std::string RenderQueueList(const QueueListing& listing,
+                            const std::string& queue_url_base, bool with_meta);
+std::string RenderSendResult(const SendResult& result);
+std::string RenderBatchSendResult(const std::vector<BatchSendEntry>& entries);
+// `peek` leaves out ReceiptHandle and NextVisibleTime (spec mns §3.11).
+std::string RenderMessage(const MessageView& message, bool peek);
+std::string RenderMessages(const std::vector<MessageView>& messages, bool peek);
+std::string RenderChangeVisibility(const VisibilityChange& change);
+std::string RenderBatchDeleteErrors(
+    const std::vector<BatchDeleteFailure>& failures);
+std::string RenderError(const std::string& code, const std::string& message,
+                        const std::string& request_id,
+                        const std::string& host_id);
+
+}  // namespace mns::emulator
+
+#endif  // MNS_EMULATOR_HTTP_MNS_XML_H_

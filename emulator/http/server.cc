@@ -1,0 +1,200 @@
+#include "emulator/http/server.h"
+
+#include <httplib.h>
+
+#include <iostream>
+#include <mutex>
+
+#include "client/common/time_format.h"
+#include "emulator/http/worker_pool.h"
+
+namespace mns::emulator {
+namespace {
+
+// MNS paths are at most "/queues/<256 chars>/messages". Longer ones are
+// refused before cpp-httplib's std::regex route match, whose recursion depth
+// grows with the path.
+constexpr size_t kMaxPathLength = 1024;
+
+void LogLine(const std::string& line) {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::cerr << "mns-emulator: " << line << std::endl;
+}
+
+HttpRequest FromHttplib(const httplib::Request& req) {
+  HttpRequest out{.method = req.method, .target = req.target, .body = req.body};
+  for (const auto& [name, value] : req.headers)
+    out.headers.emplace(name, value);
+  return out;
+}
+
+void ToHttplib(const HttpResponse& in, httplib::Response& res) {
+  res.status = in.status;
+  for (const auto& [name, value] : in.headers) res.set_header(name, value);
+  res.body = in.body;
+}
+
+}  // namespace
+
+Server::Server(EmulatorConfig config)
+    : config_(std::move(config)),
+      clock_(config_.frozen_clock_ms
+                 ? std::make_unique<SimulatedClock>(
+                       FromUnixMillis(*config_.frozen_clock_ms))
+                 : SimulatedClock::Running()),
+      random_(config_.seed) {}
+
+StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
+  std::unique_ptr<Server> server(new Server(std::move(config)));
+  const EmulatorConfig& c = server->config_;
+  server->queues_ = std::make_unique<QueueService>(
+      server->clock_.get(), &server->random_, c.queue_settings);
+  for (const AccountConfig& account : c.accounts) {
+    server->queues_->AddAccount(account.id);
+    for (const AccessKeyConfig& key : account.access_keys) {
+      server->credentials_.Add(account.id, key.id, key.secret);
+    }
+  }
+  MNS_RETURN_IF_ERROR(server->CreateConfiguredQueues());
+
+  server->mns_ = std::make_unique<MnsApi>(
+      server->queues_.get(), &server->credentials_, &server->random_,
+      &server->real_clock_,
+      MnsApiOptions{.auth = c.auth,
+                    .wire = c.wire_settings,
+                    .default_account = c.accounts.front().id,
+                    .log = LogLine});
+  Server* self = server.get();
+  server->control_ = std::make_unique<ControlApi>(server->clock_.get(),
+                                                  [self] { self->Reset(); });
+
+  auto http = std::make_unique<httplib::Server>();
+  const size_t max_threads = c.max_connection_threads;
+  http->new_task_queue = [max_threads] {
+    return new WorkerPool({.max_threads = max_threads});
+  };
+  // Without TCP_NODELAY every keep-alive response waits ~40 ms for Nagle.
+  http->set_tcp_nodelay(true);
+  http->set_keep_alive_max_count(std::numeric_limits<int>::max());
+  http->set_keep_alive_timeout(5);
+  // A slow or stalled client holds one worker for at most this long per read.
+  http->set_read_timeout(5, 0);
+  http->set_write_timeout(5, 0);
+  http->set_payload_max_length(c.max_request_bytes);
+
+  http->set_pre_routing_handler(
+      [self](const httplib::Request& req, httplib::Response& res) {
+        if (req.path.size() <= kMaxPathLength) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        ToHttplib(
+            self->mns_->ErrorResponse(
+                Status(StatusCode::kInvalidArgument,
+                       "Http request URL format invalid.", "InvalidRequestURL"),
+                FromHttplib(req)),
+            res);
+        return httplib::Server::HandlerResponse::Handled;
+      });
+  auto handler = [self](const httplib::Request& req, httplib::Response& res) {
+    ToHttplib(self->Route(FromHttplib(req)), res);
+  };
+  http->Get(".*", handler);
+  http->Post(".*", handler);
+  http->Put(".*", handler);
+  http->Delete(".*", handler);
+  http->Patch(".*", handler);
+  http->Options(".*", handler);
+  // Errors cpp-httplib finds itself (a body over the cap, a bad request
+  // line) still get an MNS <Error> body.
+  http->set_error_handler(httplib::Server::HandlerWithResponse(
+      [self](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        const int status = res.status;
+        std::string message =
+            status == 413
+                ? "The request body is larger than " +
+                      std::to_string(self->config_.max_request_bytes) +
+                      " bytes."
+                : "The request could not be read: HTTP " +
+                      std::to_string(status) + ".";
+        ToHttplib(self->mns_->ErrorResponse(Status(StatusCode::kInvalidArgument,
+                                                   message, "InvalidArgument"),
+                                            FromHttplib(req)),
+                  res);
+        res.status = status;
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  http->set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        res.status = 500;
+        res.set_content(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error "
+            "xmlns=\"http://mns.aliyuncs.com/doc/v1\"><Code>InternalError</"
+            "Code><Message>Interal error.</Message><RequestId>0</"
+            "RequestId><HostId>localhost</HostId></Error>",
+            "text/xml;charset=utf-8");
+      });
+  http->set_post_routing_handler(
+      [self](const httplib::Request&, httplib::Response& res) {
+        res.set_header("Date", FormatHttpDate(self->real_clock_.Now()));
+        res.set_header("Server", "mns-emulator");
+      });
+
+  int port = c.port == 0 ? http->bind_to_any_port(c.host)
+                         : (http->bind_to_port(c.host, c.port) ? c.port : -1);
+  if (port <= 0) {
+    return Status(StatusCode::kUnavailable,
+                  "cannot listen on " + c.host + ":" + std::to_string(c.port));
+  }
+  server->port_ = port;
+  server->http_ = std::move(http);
+  server->listener_ = std::thread([self] { self->http_->listen_after_bind(); });
+  return server;
+}
+
+Server::~Server() { Stop(); }
+
+void Server::Stop() {
+  if (!http_) return;
+  queues_->Shutdown();
+  http_->stop();
+  if (listener_.joinable()) listener_.join();
+  http_.reset();
+}
+
+std::string Server::address() const {
+  return "http://" + config_.host + ":" + std::to_string(port_);
+}
+
+HttpResponse Server::Route(const HttpRequest& request) const {
+  if (request.path().starts_with("/_emulator/")) {
+    return control_->Handle(request);
+  }
+  // /queues and everything else: MNS answers InvalidRequestURL for paths it
+  // does not know.
+  return mns_->Handle(request);
+}
+
+Status Server::CreateConfiguredQueues() {
+  for (const QueueConfig& q : config_.queues) {
+    const std::string& account =
+        q.account.empty() ? config_.accounts.front().id : q.account;
+    auto created = queues_->CreateQueue(account, q.name, q.attributes);
+    if (!created.ok()) {
+      return Status(
+          StatusCode::kInvalidArgument,
+          "config queue " + q.name + ": " + created.status().message());
+    }
+  }
+  return OkStatus();
+}
+
+void Server::Reset() {
+  queues_->Reset();
+  // The configured queues were valid at start, so this cannot fail now.
+  (void)CreateConfiguredQueues();
+}
+
+}  // namespace mns::emulator

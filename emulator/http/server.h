@@ -1,0 +1,66 @@
+// Server: one emulator instance on one port. It owns the clock, the queue
+// service, the credentials and the APIs, serves them over cpp-httplib, and
+// routes every request in Route(). Start() returns once the port is bound,
+// so a client may connect at once. Thread-safe.
+#ifndef MNS_EMULATOR_HTTP_SERVER_H_
+#define MNS_EMULATOR_HTTP_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "client/common/clock.h"
+#include "client/common/random.h"
+#include "emulator/config.h"
+#include "emulator/http/control_api.h"
+#include "emulator/http/mns_api.h"
+#include "emulator/service/credentials.h"
+#include "emulator/service/queue_service.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace mns::emulator {
+
+class Server {
+ public:
+  // Builds the emulator from `config` and starts serving on its host and
+  // port (0: a free port).
+  static StatusOr<std::unique_ptr<Server>> Start(EmulatorConfig config);
+  ~Server();
+
+  // Ends parked long polls, stops accepting and waits for open requests.
+  void Stop();
+
+  int port() const { return port_; }
+  // "http://127.0.0.1:PORT"
+  std::string address() const;
+  const EmulatorConfig& config() const { return config_; }
+  SimulatedClock& clock() { return *clock_; }
+  QueueService& queues() { return *queues_; }
+
+  // The one place every route is listed.
+  HttpResponse Route(const HttpRequest& request) const;
+
+ private:
+  explicit Server(EmulatorConfig config);
+  Status CreateConfiguredQueues();
+  void Reset();
+
+  EmulatorConfig config_;
+  std::unique_ptr<SimulatedClock> clock_;
+  SystemClock real_clock_;
+  Random random_;
+  std::unique_ptr<QueueService> queues_;
+  CredentialStore credentials_;
+  std::unique_ptr<MnsApi> mns_;
+  std::unique_ptr<ControlApi> control_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread listener_;
+  int port_ = 0;
+};
+
+}  // namespace mns::emulator
+
+#endif  // MNS_EMULATOR_HTTP_SERVER_H_

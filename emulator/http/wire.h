@@ -1,0 +1,64 @@
+// The HTTP exchange as the wire layer sees it, independent of the server
+// library: a request with its raw target, and the response to write. The
+// handlers are functions from one to the other, so they are tested without a
+// socket. Plain values.
+#ifndef MNS_EMULATOR_HTTP_WIRE_H_
+#define MNS_EMULATOR_HTTP_WIRE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mns::emulator {
+
+struct CaseInsensitiveLess {
+  bool operator()(std::string_view a, std::string_view b) const;
+};
+
+using HeaderMap = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+
+struct HttpRequest {
+  std::string method;
+  // The request-target exactly as it came on the request line: the MNS
+  // signature covers it undecoded (spec mns §2.1).
+  std::string target;
+  HeaderMap headers;
+  std::string body;
+
+  std::string_view path() const;
+  std::string_view raw_query() const;
+  // The first value of a header, if present.
+  std::optional<std::string> Header(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  // Names are written exactly as given: SDKs read some case-sensitively
+  // (spec mns §1.3: "x-mns-request-id", "Location").
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  void SetHeader(std::string name, std::string value);
+};
+
+// Query parameters as the SDKs send them (spec mns §3.1): pairs split on the
+// first '=', values percent-decoded with '+' kept as '+', names matched in
+// any case.
+class QueryParams {
+ public:
+  explicit QueryParams(std::string_view raw_query);
+  std::optional<std::string> Get(std::string_view name) const;
+  bool Has(std::string_view name) const { return Get(name).has_value(); }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> pairs_;
+};
+
+std::string PercentDecode(std::string_view text, bool plus_is_space);
+
+}  // namespace mns::emulator
+
+#endif  // MNS_EMULATOR_HTTP_WIRE_H_

@@ -1,0 +1,25 @@
+#include "emulator/service/credentials.h"
+
+namespace mns::emulator {
+
+void CredentialStore::Add(const std::string& account_id,
+                          const std::string& access_key_id,
+                          const std::string& access_key_secret) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  by_key_[access_key_id] =
+      Principal{account_id, access_key_id, access_key_secret};
+}
+
+StatusOr<Principal> CredentialStore::Lookup(
+    const std::string& access_key_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = by_key_.find(access_key_id);
+  if (it == by_key_.end()) {
+    return Status(StatusCode::kPermissionDenied,
+                  "The AccessKey Id you provided is not exist.",
+                  "InvalidAccessKeyId");
+  }
+  return it->second;
+}
+
+}  // namespace mns::emulator
