@@ -174,6 +174,11 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
       Read(root, "$", "max_request_bytes", config.max_request_bytes));
   MNS_RETURN_IF_ERROR(
       Read(root, "$", "max_connection_threads", config.max_connection_threads));
+  MNS_RETURN_IF_ERROR(
+      Read(root, "$", "keep_alive_seconds", config.keep_alive_seconds));
+  if (config.keep_alive_seconds < 1) {
+    return ConfigError("$.keep_alive_seconds", "must be at least 1");
+  }
   if (config.max_connection_threads < 16) {
     return ConfigError("$.max_connection_threads", "must be at least 16");
   }

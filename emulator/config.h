@@ -47,6 +47,10 @@ struct EmulatorConfig {
   // Requests larger than this are refused before they are read.
   size_t max_request_bytes = 4 << 20;
   size_t max_connection_threads = 4096;
+  // How long an idle keep-alive connection stays open. Longer than the
+  // clients' own idle timeouts (Node.js agents: 4-15 s), so the server is not
+  // the side that closes a connection a client is about to reuse.
+  int keep_alive_seconds = 30;
 };
 
 // The built-in default: account 1234567890123456 with key

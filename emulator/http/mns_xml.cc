@@ -60,13 +60,49 @@ StatusOr<bool> BoolValue(const pugi::xml_node& node) {
   return SchemaError(std::string(LocalName(node)) + " is not True or False");
 }
 
-// Parses a body whose root must be one of `roots`; an empty body is allowed
-// only when `allow_empty`.
+// pugixml keeps an '&' that starts no reference as text, but XML 1.0 (§4.1)
+// makes it malformed, and the cloud rejects it: the Node.js SDK's unescaped
+// "a & b" gets MalformedXML (spec mns §10). Comments and CDATA are skipped.
+bool HasBareAmpersand(std::string_view xml) {
+  for (size_t i = 0; i < xml.size(); ++i) {
+    if (xml.compare(i, 4, "<!--") == 0) {
+      i = xml.find("-->", i + 4);
+      if (i == std::string_view::npos) return false;  // pugixml rejects it
+      continue;
+    }
+    if (xml.compare(i, 9, "<![CDATA[") == 0) {
+      i = xml.find("]]>", i + 9);
+      if (i == std::string_view::npos) return false;
+      continue;
+    }
+    if (xml[i] != '&') continue;
+    size_t semicolon = xml.find(';', i);
+    if (semicolon == std::string_view::npos) return true;
+    std::string_view ref = xml.substr(i + 1, semicolon - i - 1);
+    bool valid;
+    if (ref.starts_with("#x")) {
+      valid = ref.size() > 2 &&
+              ref.find_first_not_of("0123456789abcdefABCDEF", 2) ==
+                  std::string_view::npos;
+    } else if (ref.starts_with("#")) {
+      valid = ref.size() > 1 &&
+              ref.find_first_not_of("0123456789", 1) == std::string_view::npos;
+    } else {
+      valid = ref == "amp" || ref == "lt" || ref == "gt" || ref == "quot" ||
+              ref == "apos";
+    }
+    if (!valid) return true;
+    i = semicolon;
+  }
+  return false;
+}
+
+// Parses a body whose root must be one of `roots`.
 StatusOr<pugi::xml_node> Parse(pugi::xml_document& doc, std::string_view body,
                                std::initializer_list<std::string_view> roots) {
   pugi::xml_parse_result parsed = doc.load_buffer(
       body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
-  if (!parsed) return MalformedXmlError();
+  if (!parsed || HasBareAmpersand(body)) return MalformedXmlError();
   pugi::xml_node root = doc.document_element();
   if (!root) return MalformedXmlError();
   for (std::string_view r : roots) {
@@ -99,7 +135,9 @@ class Document {
   pugi::xml_node root() { return root_; }
   std::string Finish() {
     std::ostringstream out;
-    doc_.save(out, "", pugi::format_raw, pugi::encoding_utf8);
+    // An empty root is written <Queues ...></Queues>, as the cloud does.
+    doc_.save(out, "", pugi::format_raw | pugi::format_no_empty_element_tags,
+              pugi::encoding_utf8);
     return out.str();
   }
 

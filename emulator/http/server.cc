@@ -1,7 +1,12 @@
 #include "emulator/http/server.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 
@@ -33,6 +38,35 @@ void ToHttplib(const HttpResponse& in, httplib::Response& res) {
   res.status = in.status;
   for (const auto& [name, value] : in.headers) res.set_header(name, value);
   res.body = in.body;
+}
+
+// cpp-httplib 0.11 waits out an idle keep-alive connection's timeout before
+// it notices stop(), and offers no hook on accepted sockets. So Stop() finds
+// this process's connected sockets on the server's port and shuts their read
+// side: an idle connection ends at once, while a response being written (a
+// long poll woken by the shutdown) still goes out.
+void ShutdownAcceptedSockets(int port) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return;
+  while (dirent* entry = readdir(dir)) {
+    char* end = nullptr;
+    long fd = std::strtol(entry->d_name, &end, 10);
+    if (*end != '\0' || fd == dirfd(dir)) continue;
+    sockaddr_storage local{}, peer{};
+    socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
+    if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local),
+                    &local_len) != 0 ||
+        getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer),
+                    &peer_len) != 0) {
+      continue;
+    }
+    int local_port =
+        local.ss_family == AF_INET6
+            ? ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port)
+            : ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
+    if (local_port == port) shutdown(static_cast<int>(fd), SHUT_RD);
+  }
+  closedir(dir);
 }
 
 }  // namespace
@@ -77,7 +111,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   // Without TCP_NODELAY every keep-alive response waits ~40 ms for Nagle.
   http->set_tcp_nodelay(true);
   http->set_keep_alive_max_count(std::numeric_limits<int>::max());
-  http->set_keep_alive_timeout(5);
+  http->set_keep_alive_timeout(c.keep_alive_seconds);
   // A slow or stalled client holds one worker for at most this long per read.
   http->set_read_timeout(5, 0);
   http->set_write_timeout(5, 0);
@@ -151,6 +185,9 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   server->port_ = port;
   server->http_ = std::move(http);
   server->listener_ = std::thread([self] { self->http_->listen_after_bind(); });
+  // httplib's stop() does nothing until the accept loop runs; wait for it so
+  // that a Stop() right after Start() cannot be lost. It starts at once.
+  while (!server->http_->is_running()) std::this_thread::yield();
   return server;
 }
 
@@ -160,6 +197,7 @@ void Server::Stop() {
   if (!http_) return;
   queues_->Shutdown();
   http_->stop();
+  ShutdownAcceptedSockets(port_);
   if (listener_.joinable()) listener_.join();
   http_.reset();
 }

@@ -1,0 +1,911 @@
+// In-process HTTP tests: a real Server on 127.0.0.1:0, requests signed by a
+// small signer written here from spec mns §2.1 (independent of the verifier),
+// and exact checks of status, headers and XML.
+#include "emulator/http/server.h"
+
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <future>
+#include <regex>
+
+#include "client/common/crypto.h"
+#include "client/common/time_format.h"
+
+namespace mns::emulator {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+constexpr char kAccount[] = "1234567890123456";
+constexpr char kKeyId[] = "mns-emulator-key";
+constexpr char kSecret[] = "mns-emulator-secret";
+constexpr int64_t kT0Ms = 1'700'000'000'000;  // 2023-11-14T22:13:20Z
+constexpr char kNs[] = R"(<?xml version="1.0" encoding="UTF-8"?>)";
+
+struct Reply {
+  int status = 0;
+  httplib::Headers headers;
+  std::string body;
+
+  std::string Header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+  // The text of the first <name> element.
+  std::string Xml(const std::string& name) const {
+    std::smatch m;
+    std::regex re("<" + name + ">([^<]*)</" + name + ">");
+    return std::regex_search(body, m, re) ? m[1].str() : "";
+  }
+  std::string ErrorCode() const { return Xml("Code"); }
+};
+
+struct Credentials {
+  std::string id = kKeyId;
+  std::string secret = kSecret;
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartServer(DefaultConfig()); }
+
+  void StartServer(EmulatorConfig config) {
+    server_.reset();
+    config.port = 0;
+    config.seed = 11;
+    config.frozen_clock_ms = kT0Ms;
+    auto server = Server::Start(std::move(config));
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(server).value();
+    client_ = NewClient();
+  }
+
+  std::string Host() const {
+    return "127.0.0.1:" + std::to_string(server_->port());
+  }
+
+  // Sends a request signed as the SDKs do: Content-MD5 is base64 of the hex
+  // digest; the resource is the target as sent.
+  Reply Call(const std::string& method, const std::string& target,
+             const std::string& body = "", httplib::Headers extra = {},
+             const Credentials& creds = {}) {
+    return CallOn(*client_, method, target, body, std::move(extra), creds);
+  }
+
+  std::unique_ptr<httplib::Client> NewClient() {
+    auto client =
+        std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client->set_url_encode(false);
+    client->set_keep_alive(true);
+    client->set_read_timeout(40, 0);
+    client->set_tcp_nodelay(true);
+    return client;
+  }
+
+  Reply CallOn(httplib::Client& client, const std::string& method,
+               const std::string& target, const std::string& body = "",
+               httplib::Headers extra = {}, const Credentials& creds = {}) {
+    httplib::Request req;
+    req.method = method;
+    req.path = target;
+    req.body = body;
+    req.headers = std::move(extra);
+    if (!req.has_header("Date")) {
+      req.headers.emplace("Date", FormatHttpDate(real_clock_.Now()));
+    }
+    if (!req.has_header("x-mns-version")) {
+      req.headers.emplace("x-mns-version", "2015-06-06");
+    }
+    if (!body.empty()) {
+      req.headers.emplace("Content-Type", "text/xml");
+      req.headers.emplace("Content-MD5", Base64Encode(HexLower(Md5(body))));
+    }
+    if (!req.has_header("Authorization")) {
+      std::string mns_headers;
+      std::map<std::string, std::string> sorted;
+      for (const auto& [name, value] : req.headers) {
+        std::string lower = name;
+        for (char& c : lower) c = static_cast<char>(std::tolower(c));
+        if (lower.rfind("x-mns-", 0) == 0) sorted[lower] = value;
+      }
+      for (const auto& [name, value] : sorted) {
+        mns_headers += name + ":" + value + "\n";
+      }
+      std::string to_sign =
+          method + "\n" + req.get_header_value("Content-MD5") + "\n" +
+          req.get_header_value("Content-Type") + "\n" +
+          req.get_header_value("Date") + "\n" + mns_headers + target;
+      req.headers.emplace("Authorization",
+                          "MNS " + creds.id + ":" +
+                              Base64Encode(HmacSha1(creds.secret, to_sign)));
+    }
+    auto result = client.send(req);
+    EXPECT_TRUE(result) << "transport error "
+                        << static_cast<int>(result.error());
+    if (!result) return {};
+    return Reply{result->status, result->headers, result->body};
+  }
+
+  std::string CreateQueueAndSend(const std::string& queue,
+                                 const std::string& body) {
+    EXPECT_EQ(Call("PUT", "/queues/" + queue).status, 201);
+    Reply sent =
+        Call("POST", "/queues/" + queue + "/messages",
+             "<Message><MessageBody>" + body + "</MessageBody></Message>");
+    EXPECT_EQ(sent.status, 201);
+    return sent.Xml("MessageId");
+  }
+
+  std::string ErrorXml(const std::string& code, const std::string& message,
+                       const std::string& request_id) {
+    return std::string(kNs) +
+           R"(<Error xmlns="http://mns.aliyuncs.com/doc/v1"><Code>)" + code +
+           "</Code><Message>" + message + "</Message><RequestId>" + request_id +
+           "</RequestId><HostId>http://" + Host() + "</HostId></Error>";
+  }
+
+  void ExpectError(const Reply& reply, int status, const std::string& code,
+                   const std::string& message) {
+    EXPECT_EQ(reply.status, status) << reply.body;
+    EXPECT_EQ(reply.Header("Content-Type"), "text/xml;charset=utf-8");
+    EXPECT_EQ(reply.Header("x-mns-version"), "2015-06-06");
+    EXPECT_THAT(reply.Header("x-mns-request-id"), MatchesRegex("[0-9A-F]{24}"));
+    EXPECT_EQ(reply.body,
+              ErrorXml(code, message, reply.Header("x-mns-request-id")));
+  }
+
+  SystemClock real_clock_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+// --- Queue operations -----------------------------------------------------
+
+TEST_F(ServerTest, CreateQueueIs201ThenIdempotent204ThenConflict409) {
+  Reply created = Call(
+      "PUT", "/queues/q1",
+      R"(<?xml version="1.0" encoding="UTF-8"?><Queue xmlns="http://mns.aliyuncs.com/doc/v1/"><VisibilityTimeout>60</VisibilityTimeout></Queue>)");
+  EXPECT_EQ(created.status, 201);
+  EXPECT_EQ(created.body, "");
+  EXPECT_EQ(created.Header("Location"), "http://" + Host() + "/queues/q1");
+  EXPECT_THAT(created.Header("x-mns-request-id"), MatchesRegex("[0-9A-F]{24}"));
+
+  Reply same = Call("PUT", "/queues/q1",
+                    "<Queue><VisibilityTimeout>60</VisibilityTimeout></Queue>");
+  EXPECT_EQ(same.status, 204);
+  EXPECT_EQ(same.Header("Location"), "http://" + Host() + "/queues/q1");
+
+  ExpectError(Call("PUT", "/queues/q1", "<Queue/>"), 409, "QueueAlreadyExist",
+              "The queue you want to create is already exist.");
+}
+
+TEST_F(ServerTest, CreateQueueAcceptsEmptyAndNamespacelessBodies) {
+  EXPECT_EQ(Call("PUT", "/queues/a").status, 201);
+  EXPECT_EQ(Call("PUT", "/queues/b", "<Queue/>").status, 201);
+  EXPECT_EQ(
+      Call(
+          "PUT", "/queues/c",
+          R"(<mns:Queue xmlns:mns="urn:x"><mns:DelaySeconds>3</mns:DelaySeconds></mns:Queue>)")
+          .status,
+      201);
+  EXPECT_EQ(Call("GET", "/queues/c").Xml("DelaySeconds"), "3");
+}
+
+TEST_F(ServerTest, CreateQueueRejectsOutOfRangeAttributes) {
+  ExpectError(
+      Call("PUT", "/queues/q1",
+           "<Queue><PollingWaitSeconds>60</PollingWaitSeconds></Queue>"),
+      400, "InvalidArgument",
+      "The value of PollingWaitSeconds should between 0 and 30 seconds.");
+  ExpectError(
+      Call("PUT", "/queues/q1",
+           "<Queue><MaximumMessageSize>70000</MaximumMessageSize></Queue>"),
+      400, "InvalidArgument",
+      "The value of MaximumMessageSize should between 1024 and 65536 bytes.");
+  Reply bad_bool = Call("PUT", "/queues/q1",
+                        "<Queue><LoggingEnabled>yes</LoggingEnabled></Queue>");
+  EXPECT_EQ(bad_bool.ErrorCode(), "InvalidArgument");
+  Reply bad_int = Call("PUT", "/queues/q1",
+                       "<Queue><DelaySeconds>ten</DelaySeconds></Queue>");
+  EXPECT_EQ(bad_int.ErrorCode(), "InvalidArgument");
+  EXPECT_EQ(Call("PUT", "/queues/bad_name").ErrorCode(), "InvalidQueueName");
+}
+
+TEST_F(ServerTest, GetQueueAttributesRendersAllTwelveElements) {
+  ASSERT_EQ(Call("PUT", "/queues/q1",
+                 "<Queue><LoggingEnabled>true</LoggingEnabled></Queue>")
+                .status,
+            201);
+  Reply got = Call("GET", "/queues/q1");
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(got.Header("Content-Type"), "text/xml;charset=utf-8");
+  EXPECT_EQ(got.body,
+            std::string(kNs) +
+                R"(<Queue xmlns="http://mns.aliyuncs.com/doc/v1">)"
+                "<QueueName>q1</QueueName><CreateTime>1700000000</CreateTime>"
+                "<LastModifyTime>1700000000</LastModifyTime>"
+                "<DelaySeconds>0</DelaySeconds>"
+                "<MaximumMessageSize>65536</MaximumMessageSize>"
+                "<MessageRetentionPeriod>345600</MessageRetentionPeriod>"
+                "<VisibilityTimeout>30</VisibilityTimeout>"
+                "<PollingWaitSeconds>0</PollingWaitSeconds>"
+                "<ActiveMessages>0</ActiveMessages>"
+                "<InactiveMessages>0</InactiveMessages>"
+                "<DelayMessages>0</DelayMessages>"
+                "<LoggingEnabled>True</LoggingEnabled></Queue>");
+}
+
+TEST_F(ServerTest, SetQueueAttributesIsPartialAnd204) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  server_->clock().Advance(Duration(5000));
+  Reply set = Call("PUT", "/queues/q1?metaoverride=true",
+                   "<Queue><DelaySeconds>7</DelaySeconds></Queue>");
+  EXPECT_EQ(set.status, 204);
+  EXPECT_EQ(set.body, "");
+  Reply got = Call("GET", "/queues/q1");
+  EXPECT_EQ(got.Xml("DelaySeconds"), "7");
+  EXPECT_EQ(got.Xml("VisibilityTimeout"), "30");
+  EXPECT_EQ(got.Xml("LastModifyTime"), "1700000005");
+  ExpectError(Call("PUT", "/queues/nope?metaoverride=true", "<Queue/>"), 404,
+              "QueueNotExist", "The queue name you provided is not exist.");
+}
+
+TEST_F(ServerTest, DeleteQueueIs204EvenWhenMissing) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  EXPECT_EQ(Call("DELETE", "/queues/q1").status, 204);
+  EXPECT_EQ(Call("GET", "/queues/q1").status, 404);
+  EXPECT_EQ(Call("DELETE", "/queues/q1").status, 204);
+}
+
+TEST_F(ServerTest, DeleteMissingQueueCanBeAnError) {
+  EmulatorConfig config = DefaultConfig();
+  config.wire_settings.delete_missing_queue_is_error = true;
+  StartServer(config);
+  EXPECT_EQ(Call("DELETE", "/queues/q1").ErrorCode(), "QueueNotExist");
+}
+
+TEST_F(ServerTest, ListQueuePagesWithNextMarkerOnlyWhenMoreExist) {
+  for (auto name : {"p-a", "p-b", "p-c", "z"}) {
+    ASSERT_EQ(Call("PUT", std::string("/queues/") + name).status, 201);
+  }
+  Reply first = Call("GET", "/queues", "",
+                     {{"x-mns-prefix", "p-"}, {"x-mns-ret-number", "2"}});
+  EXPECT_EQ(first.status, 200);
+  const std::string url = "http://" + Host() + "/queues/";
+  EXPECT_EQ(first.body, std::string(kNs) +
+                            R"(<Queues xmlns="http://mns.aliyuncs.com/doc/v1">)"
+                            "<Queue><QueueURL>" +
+                            url +
+                            "p-a</QueueURL></Queue>"
+                            "<Queue><QueueURL>" +
+                            url +
+                            "p-b</QueueURL></Queue>"
+                            "<NextMarker>cC1j</NextMarker></Queues>");
+  Reply second = Call("GET", "/queues", "",
+                      {{"x-mns-prefix", "p-"},
+                       {"x-mns-ret-number", "2"},
+                       {"x-mns-marker", "cC1j"}});
+  EXPECT_EQ(second.body,
+            std::string(kNs) +
+                R"(<Queues xmlns="http://mns.aliyuncs.com/doc/v1">)"
+                "<Queue><QueueURL>" +
+                url + "p-c</QueueURL></Queue></Queues>");
+  Reply meta = Call("GET", "/queues", "",
+                    {{"x-mns-prefix", "z"}, {"x-mns-with-meta", "true"}});
+  EXPECT_EQ(meta.Xml("QueueName"), "z");
+  EXPECT_EQ(meta.Xml("VisibilityTimeout"), "30");
+  EXPECT_EQ(Call("GET", "/queues", "", {{"x-mns-ret-number", "0"}}).ErrorCode(),
+            "InvalidArgument");
+}
+
+// --- Messages -------------------------------------------------------------
+
+TEST_F(ServerTest, SendMessageReturnsIdAndMd5) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  Reply sent = Call(
+      "POST", "/queues/q1/messages",
+      R"(<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageBody>SSBhbSDmtYvor5XlrZfnrKbkuLIu</MessageBody><DelaySeconds>0</DelaySeconds><Priority>8</Priority></Message>)");
+  EXPECT_EQ(sent.status, 201);
+  EXPECT_THAT(sent.Xml("MessageId"), MatchesRegex("[0-9A-F]{32}"));
+  EXPECT_EQ(sent.body, std::string(kNs) +
+                           R"(<Message xmlns="http://mns.aliyuncs.com/doc/v1">)"
+                           "<MessageId>" +
+                           sent.Xml("MessageId") +
+                           "</MessageId><MessageBodyMD5>"
+                           "A9B134C465C384F49EB89A6E3870D996</MessageBodyMD5>"
+                           "</Message>");
+}
+
+TEST_F(ServerTest, DelayedSendReturnsAReceiptHandle) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  Reply sent = Call("POST", "/queues/q1/messages",
+                    "<Message><MessageBody>tx</MessageBody>"
+                    "<DelaySeconds>60</DelaySeconds></Message>");
+  EXPECT_EQ(sent.status, 201);
+  std::string handle = sent.Xml("ReceiptHandle");
+  EXPECT_THAT(handle, MatchesRegex("[A-Za-z0-9-]+"));
+  EXPECT_EQ(Call("GET", "/queues/q1").Xml("DelayMessages"), "1");
+  // Commit as Java's TransactionQueue does.
+  EXPECT_EQ(Call("PUT", "/queues/q1/messages?ReceiptHandle=" + handle +
+                            "&VisibilityTimeout=1")
+                .status,
+            200);
+}
+
+TEST_F(ServerTest, ReceiveRendersAllNineElementsInMilliseconds) {
+  std::string id = CreateQueueAndSend("q1", "hello");
+  server_->clock().Advance(Duration(1500));
+  Reply got = Call("GET", "/queues/q1/messages");
+  EXPECT_EQ(got.status, 200);
+  std::string handle = got.Xml("ReceiptHandle");
+  EXPECT_EQ(
+      got.body,
+      std::string(kNs) +
+          R"(<Message xmlns="http://mns.aliyuncs.com/doc/v1">)"
+          "<MessageId>" +
+          id +
+          "</MessageId>"
+          "<MessageBodyMD5>5D41402ABC4B2A76B9719D911017C592</MessageBodyMD5>"
+          "<MessageBody>hello</MessageBody>"
+          "<ReceiptHandle>" +
+          handle +
+          "</ReceiptHandle>"
+          "<EnqueueTime>1700000000000</EnqueueTime>"
+          "<FirstDequeueTime>1700000001500</FirstDequeueTime>"
+          "<NextVisibleTime>1700000031500</NextVisibleTime>"
+          "<DequeueCount>1</DequeueCount><Priority>8</Priority></Message>");
+}
+
+TEST_F(ServerTest, EmptyReceiveAndPeekAreMessageNotExist) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  ExpectError(Call("GET", "/queues/q1/messages?waitseconds=0"), 404,
+              "MessageNotExist", "Message not exist.");
+  ExpectError(Call("GET", "/queues/q1/messages?peekonly=true"), 404,
+              "MessageNotExist", "Message not exist.");
+  ExpectError(Call("GET", "/queues/q1/messages?numOfMessages=16"), 404,
+              "MessageNotExist", "Message not exist.");
+  ExpectError(Call("GET", "/queues/nope/messages"), 404, "QueueNotExist",
+              "The queue name you provided is not exist.");
+}
+
+TEST_F(ServerTest, QueryNamesMatchInAnyCaseAndOrderWithEncodedValues) {
+  CreateQueueAndSend("q1", "a");
+  CreateQueueAndSend("q2", "b");
+  Reply peek =
+      Call("GET", "/queues/q1/messages?NumOfMessages=%32&PEEKONLY=True");
+  EXPECT_EQ(peek.status, 200);
+  EXPECT_THAT(peek.body, HasSubstr("<Messages xmlns="));
+  EXPECT_EQ(peek.Xml("ReceiptHandle"), "");
+  EXPECT_EQ(peek.Xml("NextVisibleTime"), "");
+  EXPECT_EQ(peek.Xml("DequeueCount"), "0");
+
+  Reply got = Call("GET", "/queues/q2/messages?WaitSeconds=1&numofmessages=1");
+  ASSERT_EQ(got.status, 200);
+  std::string handle = got.Xml("ReceiptHandle");
+  std::string encoded;
+  for (char c : handle)
+    encoded += c == '-' ? std::string("%2D") : std::string(1, c);
+  Reply changed =
+      Call("PUT",
+           "/queues/q2/messages?visibilityTimeout=20&receiptHandle=" + encoded);
+  EXPECT_EQ(changed.status, 200) << changed.body;
+}
+
+TEST_F(ServerTest, BatchReceiveAndBatchPeekUseMessagesRoot) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  std::string batch = "<Messages>";
+  for (int i = 0; i < 16; ++i) {
+    batch += "<Message><MessageBody>m" + std::to_string(i) +
+             "</MessageBody></Message>";
+  }
+  batch += "</Messages>";
+  Reply sent = Call("POST", "/queues/q1/messages", batch);
+  EXPECT_EQ(sent.status, 201);
+  std::regex entry(
+      "<Message><MessageId>[0-9A-F]{32}</"
+      "MessageId><MessageBodyMD5>[0-9A-F]{32}</MessageBodyMD5></Message>");
+  EXPECT_EQ(std::distance(
+                std::sregex_iterator(sent.body.begin(), sent.body.end(), entry),
+                std::sregex_iterator()),
+            16);
+  Reply got = Call("GET", "/queues/q1/messages?numOfMessages=10&waitseconds=1");
+  EXPECT_EQ(got.status, 200);
+  std::regex message("<Message><MessageId>");
+  EXPECT_EQ(std::distance(
+                std::sregex_iterator(got.body.begin(), got.body.end(), message),
+                std::sregex_iterator()),
+            10);
+  EXPECT_EQ(Call("GET", "/queues/q1").Xml("ActiveMessages"), "6");
+  EXPECT_EQ(Call("GET", "/queues/q1/messages?numOfMessages=17").ErrorCode(),
+            "InvalidArgument");
+  EXPECT_EQ(Call("GET", "/queues/q1/messages?waitseconds=31").ErrorCode(),
+            "InvalidArgument");
+}
+
+TEST_F(ServerTest, BatchSendPartialFailureListsEachEntryWithExactKeys) {
+  ASSERT_EQ(Call("PUT", "/queues/q1",
+                 "<Queue><MaximumMessageSize>1024</MaximumMessageSize></Queue>")
+                .status,
+            201);
+  Reply sent =
+      Call("POST", "/queues/q1/messages",
+           "<Messages><Message><MessageBody>" + std::string(1025, 'x') +
+               "</MessageBody></Message><Message><MessageBody>ok"
+               "</MessageBody></Message></Messages>");
+  EXPECT_EQ(sent.status, 400);
+  EXPECT_THAT(
+      sent.body,
+      MatchesRegex(".*<Messages xmlns=\"http://mns.aliyuncs.com/doc/v1\">"
+                   "<Message><ErrorCode>InvalidArgument</ErrorCode>"
+                   "<ErrorMessage>[^<]+</ErrorMessage></Message>"
+                   "<Message><MessageId>[0-9A-F]{32}</MessageId>"
+                   "<MessageBodyMD5>[0-9A-F]{32}</MessageBodyMD5></Message>"
+                   "</Messages>"));
+  EXPECT_EQ(Call("GET", "/queues/q1").Xml("ActiveMessages"), "1");
+
+  std::string seventeen = "<Messages>";
+  for (int i = 0; i < 17; ++i) {
+    seventeen += "<Message><MessageBody>m</MessageBody></Message>";
+  }
+  seventeen += "</Messages>";
+  ExpectError(Call("POST", "/queues/q1/messages", seventeen), 400,
+              "InvalidArgument",
+              "The count of messages should between 1 and 16.");
+}
+
+TEST_F(ServerTest, SendValidatesTheBody) {
+  ASSERT_EQ(Call("PUT", "/queues/q1",
+                 "<Queue><MaximumMessageSize>1024</MaximumMessageSize></Queue>")
+                .status,
+            201);
+  ExpectError(Call("POST", "/queues/q1/messages", "<Message><MessageBody>a"),
+              400, "MalformedXML", "The XML you provided was not well-formed.");
+  ExpectError(Call("POST", "/queues/q1/messages",
+                   "<Message><MessageBody>a & b</MessageBody></Message>"),
+              400, "MalformedXML", "The XML you provided was not well-formed.");
+  EXPECT_EQ(
+      Call("POST", "/queues/q1/messages",
+           "<Message><MessageBody>a &amp; b &#x41;</MessageBody></Message>")
+          .status,
+      201);
+  EXPECT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Message><MessageBody>" + std::string(1025, 'x') +
+                     "</MessageBody></Message>")
+                .ErrorCode(),
+            "InvalidArgument");
+  EXPECT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Message><Priority>1</Priority></Message>")
+                .ErrorCode(),
+            "InvalidArgument");
+  EXPECT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Message><MessageBody>x</MessageBody><Priority>17</Priority>"
+                 "</Message>")
+                .ErrorCode(),
+            "InvalidArgument");
+}
+
+TEST_F(ServerTest, EscapedBodiesRoundTrip) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  ASSERT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Message><MessageBody>&lt;a&gt; &amp; \"b\"</MessageBody>"
+                 "</Message>")
+                .status,
+            201);
+  Reply got = Call("GET", "/queues/q1/messages");
+  EXPECT_THAT(got.body,
+              HasSubstr("<MessageBody>&lt;a&gt; &amp; \"b\"</MessageBody>"));
+  EXPECT_EQ(got.Xml("MessageBodyMD5"), HexUpper(Md5("<a> & \"b\"")));
+}
+
+TEST_F(ServerTest, DeleteMessageWithCurrentStaleAndMalformedHandles) {
+  CreateQueueAndSend("q1", "a");
+  std::string handle = Call("GET", "/queues/q1/messages").Xml("ReceiptHandle");
+  Reply deleted = Call("DELETE", "/queues/q1/messages?ReceiptHandle=" + handle);
+  EXPECT_EQ(deleted.status, 204);
+  EXPECT_EQ(deleted.body, "");
+  ExpectError(Call("DELETE", "/queues/q1/messages?ReceiptHandle=" + handle),
+              404, "MessageNotExist", "Message not exist.");
+  ExpectError(Call("DELETE", "/queues/q1/messages?ReceiptHandle=garbage"), 400,
+              "ReceiptHandleError",
+              "The receipt handle you provide is not valid.");
+  ExpectError(Call("DELETE", "/queues/q1/messages?ReceiptHandle="), 400,
+              "MissingReceiptHandle", "ReceiptHandle is required.");
+  ExpectError(Call("DELETE", "/queues/q1/messages"), 400,
+              "MissingReceiptHandle", "ReceiptHandle is required.");
+}
+
+TEST_F(ServerTest, HandleDiesWhenTheVisibilityTimeoutEnds) {
+  CreateQueueAndSend("q1", "a");
+  std::string handle = Call("GET", "/queues/q1/messages").Xml("ReceiptHandle");
+  server_->clock().Advance(Duration(30'000));
+  EXPECT_EQ(
+      Call("DELETE", "/queues/q1/messages?ReceiptHandle=" + handle).ErrorCode(),
+      "MessageNotExist");
+  Reply again = Call("GET", "/queues/q1/messages");
+  EXPECT_EQ(again.Xml("DequeueCount"), "2");
+}
+
+TEST_F(ServerTest, BatchDeletePartialFailureIs404WithErrorsList) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  ASSERT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Messages><Message><MessageBody>a</MessageBody></Message>"
+                 "<Message><MessageBody>b</MessageBody></Message></Messages>")
+                .status,
+            201);
+  Reply got = Call("GET", "/queues/q1/messages?numOfMessages=2");
+  std::smatch m;
+  std::vector<std::string> handles;
+  std::regex re("<ReceiptHandle>([^<]+)</ReceiptHandle>");
+  for (auto it = std::sregex_iterator(got.body.begin(), got.body.end(), re);
+       it != std::sregex_iterator(); ++it) {
+    handles.push_back((*it)[1]);
+  }
+  ASSERT_EQ(handles.size(), 2u);
+  Reply deleted = Call(
+      "DELETE", "/queues/q1/messages",
+      R"(<ReceiptHandles xmlns="http://mns.aliyuncs.com/doc/v1/"><ReceiptHandle>)" +
+          handles[0] + "</ReceiptHandle><ReceiptHandle>bogus" +
+          "</ReceiptHandle></ReceiptHandles>");
+  EXPECT_EQ(deleted.status, 404);
+  EXPECT_EQ(deleted.body,
+            std::string(kNs) +
+                R"(<Errors xmlns="http://mns.aliyuncs.com/doc/v1"><Error>)"
+                "<ErrorCode>ReceiptHandleError</ErrorCode>"
+                "<ErrorMessage>The receipt handle you provide is not valid."
+                "</ErrorMessage><ReceiptHandle>bogus</ReceiptHandle></Error>"
+                "</Errors>");
+  EXPECT_THAT(deleted.Header("x-mns-request-id"), MatchesRegex("[0-9A-F]{24}"));
+  EXPECT_EQ(Call("DELETE", "/queues/q1/messages",
+                 "<ReceiptHandles><ReceiptHandle>" + handles[1] +
+                     "</ReceiptHandle></ReceiptHandles>")
+                .status,
+            204);
+  EXPECT_EQ(Call("GET", "/queues/q1").Xml("InactiveMessages"), "0");
+}
+
+TEST_F(ServerTest, ChangeVisibilityReturnsNewHandleAndNextVisibleTime) {
+  CreateQueueAndSend("q1", "a");
+  std::string handle = Call("GET", "/queues/q1/messages").Xml("ReceiptHandle");
+  server_->clock().Advance(Duration(2000));
+  Reply changed = Call("PUT", "/queues/q1/messages?ReceiptHandle=" + handle +
+                                  "&VisibilityTimeout=100");
+  EXPECT_EQ(changed.status, 200);
+  std::string new_handle = changed.Xml("ReceiptHandle");
+  EXPECT_NE(new_handle, handle);
+  EXPECT_EQ(changed.body,
+            std::string(kNs) +
+                R"(<ChangeVisibility xmlns="http://mns.aliyuncs.com/doc/v1">)"
+                "<ReceiptHandle>" +
+                new_handle +
+                "</ReceiptHandle>"
+                "<NextVisibleTime>1700000102000</NextVisibleTime>"
+                "</ChangeVisibility>");
+  ExpectError(Call("PUT", "/queues/q1/messages?ReceiptHandle=" + new_handle),
+              400, "MissingVisibilityTimeout",
+              "VisibilityTimeout is required.");
+  ExpectError(Call("PUT", "/queues/q1/messages?VisibilityTimeout=5"), 400,
+              "MissingReceiptHandle", "ReceiptHandle is required.");
+  ExpectError(Call("PUT", "/queues/q1/messages?ReceiptHandle=" + new_handle +
+                              "&VisibilityTimeout=0"),
+              400, "InvalidArgument",
+              "The value of VisibilityTimeout should between 1 and 43200 "
+              "seconds.");
+}
+
+TEST_F(ServerTest, LongPollWakesOnSendFromAnotherConnection) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  auto receiver = NewClient();
+  auto receive = std::async(std::launch::async, [&] {
+    return CallOn(*receiver, "GET", "/queues/q1/messages?waitseconds=30");
+  });
+  while (server_->queues().ParkedReceives() == 0) std::this_thread::yield();
+  auto sender = NewClient();
+  EXPECT_EQ(CallOn(*sender, "POST", "/queues/q1/messages",
+                   "<Message><MessageBody>wake</MessageBody></Message>")
+                .status,
+            201);
+  Reply got = receive.get();
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(got.Xml("MessageBody"), "wake");
+}
+
+// --- Authentication -------------------------------------------------------
+
+TEST_F(ServerTest, MissingOrMalformedHeadersHaveTheirOwnCodes) {
+  ExpectError(Call("GET", "/queues", "", {{"Authorization", "Basic abc"}}), 400,
+              "InvalidAuthorizationHeader",
+              "The Authorization header format is invalid.");
+  ExpectError(Call("GET", "/queues", "", {{"Authorization", "MNS nocolon"}}),
+              400, "InvalidAuthorizationHeader",
+              "The Authorization header format is invalid.");
+  ExpectError(Call("GET", "/queues", "", {{"Date", "yesterday"}}), 400,
+              "InvalidDateHeader", "The Date header format is invalid.");
+  ExpectError(Call("GET", "/queues", "", {{"x-mns-version", "2014-01-01"}}),
+              400, "InvalidVersionHeader",
+              "The x-mns-version header is invalid, it should be 2015-06-06.");
+
+  httplib::Headers unsigned_headers = {{"x-mns-version", "2015-06-06"}};
+  auto raw = client_->Get("/queues", unsigned_headers);
+  ASSERT_TRUE(raw);
+  Reply missing{raw->status, raw->headers, raw->body};
+  ExpectError(missing, 400, "MissingAuthorizationHeader",
+              "Authorization header is required.");
+
+  auto no_date =
+      client_->Get("/queues", {{"Authorization", "MNS mns-emulator-key:x"},
+                               {"x-mns-version", "2015-06-06"}});
+  EXPECT_EQ(
+      (Reply{no_date->status, no_date->headers, no_date->body}).ErrorCode(),
+      "MissingDateHeader");
+  auto no_version =
+      client_->Get("/queues", {{"Authorization", "MNS mns-emulator-key:x"},
+                               {"Date", FormatHttpDate(real_clock_.Now())}});
+  EXPECT_EQ((Reply{no_version->status, no_version->headers, no_version->body})
+                .ErrorCode(),
+            "MissingVersionHeader");
+}
+
+TEST_F(ServerTest, UnknownKeyWrongSecretAndSkewAreRefused) {
+  ExpectError(Call("GET", "/queues", "", {}, {.id = "nobody"}), 403,
+              "InvalidAccessKeyId",
+              "The AccessKey Id you provided is not exist.");
+  ExpectError(Call("GET", "/queues", "", {}, {.secret = "wrong"}), 403,
+              "SignatureDoesNotMatch",
+              "The request signature we calculated does not match the "
+              "signature you provided. Check your key and signing method.");
+  const TimePoint now = real_clock_.Now();
+  EXPECT_EQ(Call("GET", "/queues", "",
+                 {{"Date", FormatHttpDate(now - std::chrono::minutes(14))}})
+                .status,
+            200);
+  ExpectError(Call("GET", "/queues", "",
+                   {{"Date", FormatHttpDate(now + std::chrono::minutes(16))}}),
+              400, "TimeExpired", "The http request you sent is expired.");
+}
+
+TEST_F(ServerTest, SignatureCoversTheRawTargetAndEveryMnsHeader) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  // Signed with x-mns-date too (as Node.js does), then a header is altered.
+  EXPECT_EQ(Call("GET", "/queues/q1", "",
+                 {{"x-mns-date", FormatHttpDate(real_clock_.Now())}})
+                .status,
+            200);
+  httplib::Request req;
+  req.method = "GET";
+  req.path = "/queues/q1";
+  const std::string date = FormatHttpDate(real_clock_.Now());
+  std::string to_sign =
+      "GET\n\n\n" + date + "\nx-mns-version:2015-06-06\n/queues/q1";
+  req.headers = {
+      {"Date", date},
+      {"x-mns-version", "2015-06-06"},
+      {"x-mns-user-request-id", "added-after-signing"},
+      {"Authorization", std::string("MNS ") + kKeyId + ":" +
+                            Base64Encode(HmacSha1(kSecret, to_sign))}};
+  auto result = client_->send(req);
+  EXPECT_EQ((Reply{result->status, result->headers, result->body}).ErrorCode(),
+            "SignatureDoesNotMatch");
+}
+
+TEST_F(ServerTest, SecurityTokenHeadersAreAccepted) {
+  EXPECT_EQ(Call("GET", "/queues", "", {{"security-token", "token"}}).status,
+            200);
+  EXPECT_EQ(
+      Call("GET", "/queues", "", {{"x-mns-security-token", "token"}}).status,
+      200);
+}
+
+TEST_F(ServerTest, LooseAuthAcceptsABadSignature) {
+  EmulatorConfig config = DefaultConfig();
+  config.auth = AuthMode::kLoose;
+  StartServer(config);
+  EXPECT_EQ(Call("GET", "/queues", "", {}, {.secret = "wrong"}).status, 200);
+  EXPECT_EQ(Call("GET", "/queues", "", {}, {.id = "nobody"}).ErrorCode(),
+            "InvalidAccessKeyId");
+}
+
+TEST_F(ServerTest, AuthOffNeedsNoHeadersAtAll) {
+  EmulatorConfig config = DefaultConfig();
+  config.auth = AuthMode::kOff;
+  StartServer(config);
+  auto created = client_->Put("/queues/open", "", "text/xml");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201);
+  EXPECT_EQ(Call("GET", "/queues/open").status, 200);  // same default account
+}
+
+TEST_F(ServerTest, ContentMd5MustMatchTheBody) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  const std::string body = "<Message><MessageBody>a</MessageBody></Message>";
+  ExpectError(Call("POST", "/queues/q1/messages", body,
+                   {{"Content-MD5", Base64Encode(HexLower(Md5("other")))}}),
+              400, "InvalidDigest",
+              "The Content-MD5 you specified is invalid.");
+  EXPECT_EQ(Call("POST", "/queues/q1/messages", body,
+                 {{"Content-MD5", Base64Encode(Md5(body))}})
+                .status,
+            201);
+}
+
+TEST_F(ServerTest, AccountsNeverSeeEachOthersQueues) {
+  EmulatorConfig config = DefaultConfig();
+  config.accounts.push_back(
+      {.id = "2222", .access_keys = {{.id = "k2", .secret = "s2"}}});
+  StartServer(config);
+  ASSERT_EQ(Call("PUT", "/queues/mine").status, 201);
+  const Credentials other{.id = "k2", .secret = "s2"};
+  EXPECT_EQ(Call("GET", "/queues/mine", "", {}, other).ErrorCode(),
+            "QueueNotExist");
+  EXPECT_EQ(Call("GET", "/queues", "", {}, other).body,
+            std::string(kNs) +
+                R"(<Queues xmlns="http://mns.aliyuncs.com/doc/v1"></Queues>)");
+  EXPECT_EQ(Call("PUT", "/queues/mine", "", {}, other).status, 201);
+}
+
+// --- Bad input and the transport ------------------------------------------
+
+TEST_F(ServerTest, UnknownPathsAndMethodsAreInvalidRequestUrl) {
+  ExpectError(Call("GET", "/topics/t1"), 400, "InvalidRequestURL",
+              "Http request URL format invalid.");
+  EXPECT_EQ(Call("GET", "/queues/q1/other").ErrorCode(), "InvalidRequestURL");
+  EXPECT_EQ(Call("POST", "/queues").ErrorCode(), "InvalidRequestURL");
+  EXPECT_EQ(Call("GET", "/queues/" + std::string(2000, 'a')).ErrorCode(),
+            "InvalidRequestURL");
+}
+
+TEST_F(ServerTest, RequestOverTheHardCapIsRefusedWithAnErrorBody) {
+  EmulatorConfig config = DefaultConfig();
+  config.max_request_bytes = 100'000;
+  StartServer(config);
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  Reply reply = Call("POST", "/queues/q1/messages",
+                     "<Message><MessageBody>" + std::string(200'000, 'x') +
+                         "</MessageBody></Message>");
+  EXPECT_EQ(reply.status, 413);
+  EXPECT_EQ(reply.ErrorCode(), "InvalidArgument");
+  EXPECT_EQ(reply.Xml("Message"),
+            "The request body is larger than 100000 bytes.");
+}
+
+// Sends raw bytes on a new connection; returns what came back within 2 s.
+std::string RawExchange(int port, const std::string& bytes,
+                        const std::string& then = "") {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  timeval timeout{.tv_sec = 2, .tv_usec = 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  EXPECT_EQ(send(fd, bytes.data(), bytes.size(), 0),
+            static_cast<ssize_t>(bytes.size()));
+  std::string out;
+  char buf[4096];
+  ssize_t n = recv(fd, buf, sizeof(buf), 0);
+  if (n > 0) out.append(buf, n);
+  if (!then.empty()) {
+    send(fd, then.data(), then.size(), 0);
+    while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+      out.append(buf, n);
+      if (out.find("</Error>") != std::string::npos ||
+          out.find("</Message>") != std::string::npos) {
+        break;
+      }
+    }
+  }
+  close(fd);
+  return out;
+}
+
+TEST_F(ServerTest, Expect100ContinueIsAnswered) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  EmulatorConfig config = DefaultConfig();
+  const std::string body = "<Message><MessageBody>c</MessageBody></Message>";
+  const std::string date = FormatHttpDate(real_clock_.Now());
+  const std::string to_sign = "POST\n\ntext/xml\n" + date +
+                              "\nx-mns-version:2015-06-06\n/queues/q1/messages";
+  std::string head =
+      "POST /queues/q1/messages HTTP/1.1\r\nHost: x\r\nDate: " + date +
+      "\r\nx-mns-version: 2015-06-06\r\nContent-Type: text/xml\r\n"
+      "Authorization: MNS mns-emulator-key:" +
+      Base64Encode(HmacSha1(kSecret, to_sign)) +
+      "\r\nExpect: 100-continue\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
+  std::string reply = RawExchange(server_->port(), head, body);
+  EXPECT_THAT(reply, HasSubstr("HTTP/1.1 100 Continue"));
+  EXPECT_THAT(reply, HasSubstr("HTTP/1.1 201 Created"));
+}
+
+TEST_F(ServerTest, AStalledClientDoesNotHoldTheServer) {
+  // Half a request line, then silence.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(send(fd, "GET /queu", 9, 0), 9);
+  EXPECT_EQ(Call("GET", "/queues").status, 200);
+  close(fd);
+}
+
+// --- Controls ---------------------------------------------------------------
+
+TEST_F(ServerTest, HealthAndClockControls) {
+  auto health = client_->Get("/_emulator/health");
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, R"({"status":"ok"})");
+  auto clock = client_->Get("/_emulator/clock");
+  EXPECT_EQ(
+      clock->body,
+      R"({"frozen":true,"now":"2023-11-14T22:13:20Z","now_ms":1700000000000})");
+  auto advanced = client_->Post("/_emulator/clock", R"({"advance_seconds":60})",
+                                "application/json");
+  EXPECT_THAT(advanced->body, HasSubstr(R"("now_ms":1700000060000)"));
+  auto bad = client_->Post("/_emulator/clock", R"({"advance_ms":-1})",
+                           "application/json");
+  EXPECT_EQ(bad->status, 400);
+  auto resumed = client_->Post("/_emulator/clock", R"({"resume":true})",
+                               "application/json");
+  EXPECT_THAT(resumed->body, HasSubstr(R"("frozen":false)"));
+  EXPECT_EQ(client_->Get("/_emulator/nothing")->status, 404);
+}
+
+TEST_F(ServerTest, AdvancingTheClockDeliversADelayedMessage) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  ASSERT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Message><MessageBody>later</MessageBody>"
+                 "<DelaySeconds>3600</DelaySeconds></Message>")
+                .status,
+            201);
+  auto receiver = NewClient();
+  auto receive = std::async(std::launch::async, [&] {
+    return CallOn(*receiver, "GET", "/queues/q1/messages?waitseconds=30");
+  });
+  while (server_->queues().ParkedReceives() == 0) std::this_thread::yield();
+  ASSERT_EQ(client_
+                ->Post("/_emulator/clock", R"({"advance_seconds":3600})",
+                       "application/json")
+                ->status,
+            200);
+  EXPECT_EQ(receive.get().Xml("MessageBody"), "later");
+}
+
+TEST_F(ServerTest, ResetDropsQueuesAndRecreatesConfiguredOnes) {
+  EmulatorConfig config = DefaultConfig();
+  config.queues.push_back(
+      {.name = "configured", .attributes = {.visibility_timeout = 99}});
+  StartServer(config);
+  EXPECT_EQ(Call("GET", "/queues/configured").Xml("VisibilityTimeout"), "99");
+  CreateQueueAndSend("scratch", "x");
+  ASSERT_EQ(Call("POST", "/queues/configured/messages",
+                 "<Message><MessageBody>y</MessageBody></Message>")
+                .status,
+            201);
+  EXPECT_EQ(Call("GET", "/queues/configured").Xml("ActiveMessages"), "1");
+  EXPECT_EQ(client_->Post("/_emulator/reset", "", "application/json")->status,
+            200);
+  EXPECT_EQ(Call("GET", "/queues/scratch").ErrorCode(), "QueueNotExist");
+  EXPECT_EQ(Call("GET", "/queues/configured").Xml("ActiveMessages"), "0");
+}
+
+TEST_F(ServerTest, StopEndsParkedLongPolls) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  auto receiver = NewClient();
+  auto receive = std::async(std::launch::async, [&] {
+    return CallOn(*receiver, "GET", "/queues/q1/messages?waitseconds=30");
+  });
+  while (server_->queues().ParkedReceives() == 0) std::this_thread::yield();
+  server_->Stop();
+  EXPECT_EQ(receive.get().ErrorCode(), "MessageNotExist");
+}
+
+}  // namespace
+}  // namespace mns::emulator
