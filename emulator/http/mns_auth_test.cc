@@ -12,6 +12,7 @@ namespace {
 struct Vector {
   std::string name;
   nlohmann::json data;
+  friend void PrintTo(const Vector& v, std::ostream* os) { *os << v.name; }
 };
 
 std::vector<Vector> LoadVectors() {

@@ -21,6 +21,9 @@ namespace {
 // grows with the path.
 constexpr size_t kMaxPathLength = 1024;
 
+// How long Stop() lets open requests finish before closing connections.
+constexpr std::chrono::milliseconds kStopGrace{500};
+
 void LogLine(const std::string& line) {
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);
@@ -41,10 +44,11 @@ void ToHttplib(const HttpResponse& in, httplib::Response& res) {
 }
 
 // cpp-httplib 0.11 waits out an idle keep-alive connection's timeout before
-// it notices stop(), and offers no hook on accepted sockets. So Stop() finds
-// this process's connected sockets on the server's port and shuts their read
-// side: an idle connection ends at once, while a response being written (a
-// long poll woken by the shutdown) still goes out.
+// it notices stop(), and offers no hook on accepted sockets. So Stop(), once
+// in-flight responses have had their grace period, finds this process's
+// connected sockets on the server's port and shuts their read side, which
+// ends each idle connection at once. (It cannot do so earlier: httplib
+// refuses to write to a socket whose read side reports end-of-file.)
 void ShutdownAcceptedSockets(int port) {
   DIR* dir = opendir("/proc/self/fd");
   if (dir == nullptr) return;
@@ -184,7 +188,10 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   }
   server->port_ = port;
   server->http_ = std::move(http);
-  server->listener_ = std::thread([self] { self->http_->listen_after_bind(); });
+  server->listener_ = std::thread([self] {
+    self->http_->listen_after_bind();
+    self->listener_done_.set_value();
+  });
   // httplib's stop() does nothing until the accept loop runs; wait for it so
   // that a Stop() right after Start() cannot be lost. It starts at once.
   while (!server->http_->is_running()) std::this_thread::yield();
@@ -197,7 +204,12 @@ void Server::Stop() {
   if (!http_) return;
   queues_->Shutdown();
   http_->stop();
-  ShutdownAcceptedSockets(port_);
+  // Woken long polls answer within microseconds; connections still open
+  // after the grace period are idle keep-alives.
+  if (listener_done_.get_future().wait_for(kStopGrace) !=
+      std::future_status::ready) {
+    ShutdownAcceptedSockets(port_);
+  }
   if (listener_.joinable()) listener_.join();
   http_.reset();
 }

@@ -5,6 +5,7 @@
 #ifndef MNS_EMULATOR_HTTP_SERVER_H_
 #define MNS_EMULATOR_HTTP_SERVER_H_
 
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -58,6 +59,7 @@ class Server {
   std::unique_ptr<ControlApi> control_;
   std::unique_ptr<httplib::Server> http_;
   std::thread listener_;
+  std::promise<void> listener_done_;
   int port_ = 0;
 };
 

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the emulator, and starts it in the
+# foreground with the built-in default configuration (or with the flags
+# given, e.g. --config FILE --port 0). Ctrl-C stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ci/install-deps.sh
+ci/build.sh release >/dev/null
+exec build/release/emulator/mns-emulator "$@"

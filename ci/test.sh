@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: the release build
+# (unit, emulator and official-SDK tests), then the unit and emulator tests
+# again under ASan+UBSan and under TSan, and the format check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ci/install-deps.sh
+ci/format-check.sh
+
+ci/build.sh release
+(cd build/release && ctest --output-on-failure -j "$(nproc)")
+
+# Sanitizer builds skip the SDK tests: those exercise the same binary
+# through Node.js and add only time.
+ci/build.sh asan
+(cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j "$(nproc)" -LE sdk)
+
+ci/build.sh tsan
+(cd build/tsan && TSAN_OPTIONS=halt_on_error=1 \
+  ctest --output-on-failure -j "$(nproc)" -LE sdk)
