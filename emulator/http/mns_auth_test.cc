@@ -31,7 +31,7 @@ TEST_P(MnsV2VectorTest, VerifierComputesTheVectorsStringAndSignature) {
   const auto& v = GetParam().data;
   HttpRequest request{.method = v["method"], .target = v["resource"]};
   for (const auto& [name, value] : v["headers"].items()) {
-    request.headers.emplace(name, value.get<std::string>());
+    request.headers.emplace_back(name, value.get<std::string>());
   }
   const std::string string_to_sign = MnsStringToSign(request);
   EXPECT_EQ(string_to_sign, v["string_to_sign"].get<std::string>());
@@ -48,7 +48,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, MnsV2VectorTest,
 
 TEST(MnsAuthTest, DateLineFallsBackToXMnsDate) {
   HttpRequest request{.method = "GET", .target = "/queues"};
-  request.headers.emplace("x-mns-date", "Mon, 01 Jan 2024 00:00:00 GMT");
+  request.headers.emplace_back("x-mns-date", "Mon, 01 Jan 2024 00:00:00 GMT");
   EXPECT_EQ(MnsStringToSign(request),
             "GET\n\n\nMon, 01 Jan 2024 00:00:00 GMT\n"
             "x-mns-date:Mon, 01 Jan 2024 00:00:00 GMT\n/queues");

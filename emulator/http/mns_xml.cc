@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cstring>
 #include <pugixml.hpp>
-#include <sstream>
 
 #include "emulator/core/errors.h"
 
@@ -122,6 +121,13 @@ void Add(pugi::xml_node parent, const char* name, int64_t value) {
 void AddBool(pugi::xml_node parent, const char* name, bool value) {
   Add(parent, name, std::string(value ? "True" : "False"));
 }
+
+struct StringWriter : pugi::xml_writer {
+  void write(const void* data, size_t size) override {
+    text.append(static_cast<const char*>(data), size);
+  }
+  std::string text;
+};
 
 class Document {
  public:

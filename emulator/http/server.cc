@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <cstdlib>
@@ -33,7 +34,7 @@ void LogLine(const std::string& line) {
 HttpRequest FromHttplib(const httplib::Request& req) {
   HttpRequest out{.method = req.method, .target = req.target, .body = req.body};
   for (const auto& [name, value] : req.headers)
-    out.headers.emplace(name, value);
+    out.headers.emplace_back(name, value);
   return out;
 }
 
@@ -73,6 +74,17 @@ void ShutdownAcceptedSockets(int port) {
   closedir(dir);
 }
 
+// Each parked long poll holds a connection; the common default soft limit of
+// 1,024 descriptors is below a thousand of them plus everyone else.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
+      limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 Server::Server(EmulatorConfig config)
@@ -84,6 +96,7 @@ Server::Server(EmulatorConfig config)
       random_(config_.seed) {}
 
 StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
+  RaiseFileLimit();
   std::unique_ptr<Server> server(new Server(std::move(config)));
   const EmulatorConfig& c = server->config_;
   server->queues_ = std::make_unique<QueueService>(
@@ -180,12 +193,23 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
         res.set_header("Server", "mns-emulator");
       });
 
+  // cpp-httplib 0.11 listens with a backlog of 5, compiled in: a burst of
+  // connections (a thousand consumers starting their long polls) overflows
+  // it and waits for SYN retransmits, seconds each. Linux lets listen() be
+  // called again to raise the backlog, so keep the socket to do that.
+  int listen_fd = -1;
+  http->set_socket_options([&listen_fd](int fd) {
+    int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_fd = fd;
+  });
   int port = c.port == 0 ? http->bind_to_any_port(c.host)
                          : (http->bind_to_port(c.host, c.port) ? c.port : -1);
   if (port <= 0) {
     return Status(StatusCode::kUnavailable,
                   "cannot listen on " + c.host + ":" + std::to_string(c.port));
   }
+  if (listen_fd >= 0) listen(listen_fd, SOMAXCONN);
   server->port_ = port;
   server->http_ = std::move(http);
   server->listener_ = std::thread([self] {

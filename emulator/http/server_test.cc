@@ -15,6 +15,7 @@
 
 #include "client/common/crypto.h"
 #include "client/common/time_format.h"
+#include "emulator/testing/mns_test_client.h"
 
 namespace mns::emulator {
 namespace {
@@ -28,28 +29,9 @@ constexpr char kSecret[] = "mns-emulator-secret";
 constexpr int64_t kT0Ms = 1'700'000'000'000;  // 2023-11-14T22:13:20Z
 constexpr char kNs[] = R"(<?xml version="1.0" encoding="UTF-8"?>)";
 
-struct Reply {
-  int status = 0;
-  httplib::Headers headers;
-  std::string body;
-
-  std::string Header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-  // The text of the first <name> element.
-  std::string Xml(const std::string& name) const {
-    std::smatch m;
-    std::regex re("<" + name + ">([^<]*)</" + name + ">");
-    return std::regex_search(body, m, re) ? m[1].str() : "";
-  }
-  std::string ErrorCode() const { return Xml("Code"); }
-};
-
-struct Credentials {
-  std::string id = kKeyId;
-  std::string secret = kSecret;
-};
+using ::mns::emulator::testing::Credentials;
+using ::mns::emulator::testing::MnsTestClient;
+using ::mns::emulator::testing::Reply;
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -78,58 +60,17 @@ class ServerTest : public ::testing::Test {
     return CallOn(*client_, method, target, body, std::move(extra), creds);
   }
 
-  std::unique_ptr<httplib::Client> NewClient() {
-    auto client =
-        std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-    client->set_url_encode(false);
-    client->set_keep_alive(true);
-    client->set_read_timeout(40, 0);
-    client->set_tcp_nodelay(true);
-    return client;
+  std::unique_ptr<MnsTestClient> NewClient() {
+    return std::make_unique<MnsTestClient>(server_->port());
   }
 
-  Reply CallOn(httplib::Client& client, const std::string& method,
+  Reply CallOn(MnsTestClient& client, const std::string& method,
                const std::string& target, const std::string& body = "",
                httplib::Headers extra = {}, const Credentials& creds = {}) {
-    httplib::Request req;
-    req.method = method;
-    req.path = target;
-    req.body = body;
-    req.headers = std::move(extra);
-    if (!req.has_header("Date")) {
-      req.headers.emplace("Date", FormatHttpDate(real_clock_.Now()));
-    }
-    if (!req.has_header("x-mns-version")) {
-      req.headers.emplace("x-mns-version", "2015-06-06");
-    }
-    if (!body.empty()) {
-      req.headers.emplace("Content-Type", "text/xml");
-      req.headers.emplace("Content-MD5", Base64Encode(HexLower(Md5(body))));
-    }
-    if (!req.has_header("Authorization")) {
-      std::string mns_headers;
-      std::map<std::string, std::string> sorted;
-      for (const auto& [name, value] : req.headers) {
-        std::string lower = name;
-        for (char& c : lower) c = static_cast<char>(std::tolower(c));
-        if (lower.rfind("x-mns-", 0) == 0) sorted[lower] = value;
-      }
-      for (const auto& [name, value] : sorted) {
-        mns_headers += name + ":" + value + "\n";
-      }
-      std::string to_sign =
-          method + "\n" + req.get_header_value("Content-MD5") + "\n" +
-          req.get_header_value("Content-Type") + "\n" +
-          req.get_header_value("Date") + "\n" + mns_headers + target;
-      req.headers.emplace("Authorization",
-                          "MNS " + creds.id + ":" +
-                              Base64Encode(HmacSha1(creds.secret, to_sign)));
-    }
-    auto result = client.send(req);
-    EXPECT_TRUE(result) << "transport error "
-                        << static_cast<int>(result.error());
-    if (!result) return {};
-    return Reply{result->status, result->headers, result->body};
+    Reply reply = client.Call(method, target, body, std::move(extra), creds);
+    EXPECT_NE(reply.status, 0)
+        << "transport error on " << method << " " << target;
+    return reply;
   }
 
   std::string CreateQueueAndSend(const std::string& queue,
@@ -162,7 +103,7 @@ class ServerTest : public ::testing::Test {
 
   SystemClock real_clock_;
   std::unique_ptr<Server> server_;
-  std::unique_ptr<httplib::Client> client_;
+  std::unique_ptr<MnsTestClient> client_;
 };
 
 // --- Queue operations -----------------------------------------------------
@@ -631,21 +572,21 @@ TEST_F(ServerTest, MissingOrMalformedHeadersHaveTheirOwnCodes) {
               "The x-mns-version header is invalid, it should be 2015-06-06.");
 
   httplib::Headers unsigned_headers = {{"x-mns-version", "2015-06-06"}};
-  auto raw = client_->Get("/queues", unsigned_headers);
+  auto raw = client_->http().Get("/queues", unsigned_headers);
   ASSERT_TRUE(raw);
   Reply missing{raw->status, raw->headers, raw->body};
   ExpectError(missing, 400, "MissingAuthorizationHeader",
               "Authorization header is required.");
 
-  auto no_date =
-      client_->Get("/queues", {{"Authorization", "MNS mns-emulator-key:x"},
-                               {"x-mns-version", "2015-06-06"}});
+  auto no_date = client_->http().Get(
+      "/queues", {{"Authorization", "MNS mns-emulator-key:x"},
+                  {"x-mns-version", "2015-06-06"}});
   EXPECT_EQ(
       (Reply{no_date->status, no_date->headers, no_date->body}).ErrorCode(),
       "MissingDateHeader");
-  auto no_version =
-      client_->Get("/queues", {{"Authorization", "MNS mns-emulator-key:x"},
-                               {"Date", FormatHttpDate(real_clock_.Now())}});
+  auto no_version = client_->http().Get(
+      "/queues", {{"Authorization", "MNS mns-emulator-key:x"},
+                  {"Date", FormatHttpDate(real_clock_.Now())}});
   EXPECT_EQ((Reply{no_version->status, no_version->headers, no_version->body})
                 .ErrorCode(),
             "MissingVersionHeader");
@@ -688,7 +629,7 @@ TEST_F(ServerTest, SignatureCoversTheRawTargetAndEveryMnsHeader) {
       {"x-mns-user-request-id", "added-after-signing"},
       {"Authorization", std::string("MNS ") + kKeyId + ":" +
                             Base64Encode(HmacSha1(kSecret, to_sign))}};
-  auto result = client_->send(req);
+  auto result = client_->http().send(req);
   EXPECT_EQ((Reply{result->status, result->headers, result->body}).ErrorCode(),
             "SignatureDoesNotMatch");
 }
@@ -714,7 +655,7 @@ TEST_F(ServerTest, AuthOffNeedsNoHeadersAtAll) {
   EmulatorConfig config = DefaultConfig();
   config.auth = AuthMode::kOff;
   StartServer(config);
-  auto created = client_->Put("/queues/open", "", "text/xml");
+  auto created = client_->http().Put("/queues/open", "", "text/xml");
   ASSERT_TRUE(created);
   EXPECT_EQ(created->status, 201);
   EXPECT_EQ(Call("GET", "/queues/open").status, 200);  // same default account
@@ -839,23 +780,23 @@ TEST_F(ServerTest, AStalledClientDoesNotHoldTheServer) {
 // --- Controls ---------------------------------------------------------------
 
 TEST_F(ServerTest, HealthAndClockControls) {
-  auto health = client_->Get("/_emulator/health");
+  auto health = client_->http().Get("/_emulator/health");
   EXPECT_EQ(health->status, 200);
   EXPECT_EQ(health->body, R"({"status":"ok"})");
-  auto clock = client_->Get("/_emulator/clock");
+  auto clock = client_->http().Get("/_emulator/clock");
   EXPECT_EQ(
       clock->body,
       R"({"frozen":true,"now":"2023-11-14T22:13:20Z","now_ms":1700000000000})");
-  auto advanced = client_->Post("/_emulator/clock", R"({"advance_seconds":60})",
-                                "application/json");
+  auto advanced = client_->http().Post(
+      "/_emulator/clock", R"({"advance_seconds":60})", "application/json");
   EXPECT_THAT(advanced->body, HasSubstr(R"("now_ms":1700000060000)"));
-  auto bad = client_->Post("/_emulator/clock", R"({"advance_ms":-1})",
-                           "application/json");
+  auto bad = client_->http().Post("/_emulator/clock", R"({"advance_ms":-1})",
+                                  "application/json");
   EXPECT_EQ(bad->status, 400);
-  auto resumed = client_->Post("/_emulator/clock", R"({"resume":true})",
-                               "application/json");
+  auto resumed = client_->http().Post("/_emulator/clock", R"({"resume":true})",
+                                      "application/json");
   EXPECT_THAT(resumed->body, HasSubstr(R"("frozen":false)"));
-  EXPECT_EQ(client_->Get("/_emulator/nothing")->status, 404);
+  EXPECT_EQ(client_->http().Get("/_emulator/nothing")->status, 404);
 }
 
 TEST_F(ServerTest, AdvancingTheClockDeliversADelayedMessage) {
@@ -870,9 +811,9 @@ TEST_F(ServerTest, AdvancingTheClockDeliversADelayedMessage) {
     return CallOn(*receiver, "GET", "/queues/q1/messages?waitseconds=30");
   });
   while (server_->queues().ParkedReceives() == 0) std::this_thread::yield();
-  ASSERT_EQ(client_
-                ->Post("/_emulator/clock", R"({"advance_seconds":3600})",
-                       "application/json")
+  ASSERT_EQ(client_->http()
+                .Post("/_emulator/clock", R"({"advance_seconds":3600})",
+                      "application/json")
                 ->status,
             200);
   EXPECT_EQ(receive.get().Xml("MessageBody"), "later");
@@ -890,8 +831,9 @@ TEST_F(ServerTest, ResetDropsQueuesAndRecreatesConfiguredOnes) {
                 .status,
             201);
   EXPECT_EQ(Call("GET", "/queues/configured").Xml("ActiveMessages"), "1");
-  EXPECT_EQ(client_->Post("/_emulator/reset", "", "application/json")->status,
-            200);
+  EXPECT_EQ(
+      client_->http().Post("/_emulator/reset", "", "application/json")->status,
+      200);
   EXPECT_EQ(Call("GET", "/queues/scratch").ErrorCode(), "QueueNotExist");
   EXPECT_EQ(Call("GET", "/queues/configured").Xml("ActiveMessages"), "0");
 }

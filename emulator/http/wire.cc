@@ -21,15 +21,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-bool CaseInsensitiveLess::operator()(std::string_view a,
-                                     std::string_view b) const {
-  return std::lexicographical_compare(
-      a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) <
-               std::tolower(static_cast<unsigned char>(y));
-      });
-}
-
 std::string_view HttpRequest::path() const {
   std::string_view t = target;
   return t.substr(0, t.find('?'));
@@ -42,9 +33,10 @@ std::string_view HttpRequest::raw_query() const {
 }
 
 std::optional<std::string> HttpRequest::Header(std::string_view name) const {
-  auto it = headers.find(std::string(name));
-  if (it == headers.end()) return std::nullopt;
-  return it->second;
+  for (const auto& [n, v] : headers) {
+    if (EqualsIgnoreCase(n, name)) return v;
+  }
+  return std::nullopt;
 }
 
 void HttpResponse::SetHeader(std::string name, std::string value) {

@@ -5,7 +5,6 @@
 #ifndef MNS_EMULATOR_HTTP_WIRE_H_
 #define MNS_EMULATOR_HTTP_WIRE_H_
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,18 +13,16 @@
 
 namespace mns::emulator {
 
-struct CaseInsensitiveLess {
-  bool operator()(std::string_view a, std::string_view b) const;
-};
-
-using HeaderMap = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+// Request headers in arrival order. A request has a dozen at most, so a
+// linear case-insensitive scan beats building an ordered map per request.
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
   std::string method;
   // The request-target exactly as it came on the request line: the MNS
   // signature covers it undecoded (spec mns §2.1).
   std::string target;
-  HeaderMap headers;
+  HeaderList headers;
   std::string body;
 
   std::string_view path() const;

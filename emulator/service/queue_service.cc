@@ -178,6 +178,7 @@ StatusOr<std::vector<MessageView>> QueueService::ReceiveMessage(
     if (list == nullptr) return;
     const bool was_front = list->begin() == position;
     list->erase(position);
+    --parked_;
     if (list->empty()) {
       lists->erase(queue);
     } else if (was_front) {
@@ -208,6 +209,7 @@ StatusOr<std::vector<MessageView>> QueueService::ReceiveMessage(
       lists = &(*FindAccount(account))->waiters;
       list = &(*lists)[queue];
       position = list->insert(list->end(), &self);
+      ++parked_;
     }
     TimePoint wake_at = deadline;
     if (list->front() == &self) {
@@ -283,14 +285,7 @@ void QueueService::Shutdown() {
   WakeAll();
 }
 
-size_t QueueService::ParkedReceives() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  size_t n = 0;
-  for (const auto& [id, account] : accounts_) {
-    for (const auto& [queue, list] : account->waiters) n += list.size();
-  }
-  return n;
-}
+size_t QueueService::ParkedReceives() const { return parked_.load(); }
 
 void QueueService::WakeFront(const std::string& account,
                              const std::string& queue) {

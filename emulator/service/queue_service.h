@@ -11,6 +11,7 @@
 #ifndef MNS_EMULATOR_SERVICE_QUEUE_SERVICE_H_
 #define MNS_EMULATOR_SERVICE_QUEUE_SERVICE_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <list>
 #include <map>
@@ -141,6 +142,9 @@ class QueueService {
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Account>> accounts_;
   bool shutdown_ = false;
+  // Written under mutex_, read without it, so watching it does not contend
+  // with the receives it counts.
+  std::atomic<size_t> parked_{0};
   Clock::Subscription time_jumps_;
 };
 

@@ -1,0 +1,100 @@
+#include "emulator/testing/mns_test_client.h"
+
+#include <map>
+#include <regex>
+
+#include "client/common/crypto.h"
+#include "client/common/time_format.h"
+
+namespace mns::emulator::testing {
+
+std::string Reply::Header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? "" : it->second;
+}
+
+std::string Reply::Xml(const std::string& name) const {
+  std::smatch m;
+  std::regex re("<" + name + ">([^<]*)</" + name + ">");
+  return std::regex_search(body, m, re) ? m[1].str() : "";
+}
+
+MnsTestClient::MnsTestClient(int port, Credentials credentials)
+    : credentials_(std::move(credentials)),
+      http_(std::make_unique<httplib::Client>("127.0.0.1", port)) {
+  http_->set_url_encode(false);
+  http_->set_keep_alive(true);
+  http_->set_tcp_nodelay(true);
+  http_->set_read_timeout(40, 0);
+}
+
+httplib::Request MnsTestClient::Sign(const std::string& method,
+                                     const std::string& target,
+                                     const std::string& body,
+                                     httplib::Headers headers,
+                                     const Credentials& credentials) const {
+  httplib::Request req;
+  req.method = method;
+  req.path = target;
+  req.body = body;
+  req.headers = std::move(headers);
+  if (!req.has_header("Date")) {
+    req.headers.emplace("Date", FormatHttpDate(clock_.Now()));
+  }
+  if (!req.has_header("x-mns-version")) {
+    req.headers.emplace("x-mns-version", "2015-06-06");
+  }
+  if (!body.empty()) {
+    req.headers.emplace("Content-Type", "text/xml");
+    if (!req.has_header("Content-MD5")) {
+      req.headers.emplace("Content-MD5", Base64Encode(HexLower(Md5(body))));
+    }
+  }
+  if (!req.has_header("Authorization")) {
+    std::map<std::string, std::string> mns_headers;
+    for (const auto& [name, value] : req.headers) {
+      std::string lower = name;
+      for (char& c : lower) c = static_cast<char>(std::tolower(c));
+      if (lower.starts_with("x-mns-")) mns_headers[lower] = value;
+    }
+    std::string to_sign = method + "\n" + req.get_header_value("Content-MD5") +
+                          "\n" + req.get_header_value("Content-Type") + "\n" +
+                          req.get_header_value("Date") + "\n";
+    for (const auto& [name, value] : mns_headers) {
+      to_sign += name + ":" + value + "\n";
+    }
+    to_sign += target;
+    req.headers.emplace("Authorization", "MNS " + credentials.id + ":" +
+                                             Base64Encode(HmacSha1(
+                                                 credentials.secret, to_sign)));
+  }
+  return req;
+}
+
+Reply MnsTestClient::Call(const std::string& method, const std::string& target,
+                          const std::string& body, httplib::Headers extra) {
+  return Call(method, target, body, std::move(extra), credentials_);
+}
+
+Reply MnsTestClient::Call(const std::string& method, const std::string& target,
+                          const std::string& body, httplib::Headers extra,
+                          const Credentials& credentials) {
+  auto result =
+      http_->send(Sign(method, target, body, std::move(extra), credentials));
+  if (!result) return {};
+  return Reply{result->status, result->headers, result->body};
+}
+
+std::string MnsTestClient::RawRequest(const std::string& method,
+                                      const std::string& target,
+                                      const std::string& body) const {
+  httplib::Request req = Sign(method, target, body, {}, credentials_);
+  std::string out = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (const auto& [name, value] : req.headers) {
+    out += name + ": " + value + "\r\n";
+  }
+  out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  return out;
+}
+
+}  // namespace mns::emulator::testing
