@@ -1,6 +1,7 @@
 #include "emulator/core/queue.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 #include "client/common/crypto.h"
@@ -24,10 +25,6 @@ bool ParseHex(std::string_view text, uint64_t& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-struct ParsedHandle {
-  uint64_t seq, epoch, generation;
-};
-
 }  // namespace
 
 Queue::Queue(std::string name, QueueAttributes attributes, TimePoint now,
@@ -37,8 +34,7 @@ Queue::Queue(std::string name, QueueAttributes attributes, TimePoint now,
       create_time_(now),
       last_modify_time_(now),
       settings_(settings),
-      random_(random),
-      handle_key_(random->UpperHex(32)) {}
+      random_(random) {}
 
 void Queue::SetAttributes(const QueueAttributes& attributes, TimePoint now) {
   attributes_ = attributes;
@@ -98,6 +94,7 @@ StatusOr<SendResult> Queue::Send(const SendRequest& request, TimePoint now) {
                     .body_md5 = HexUpper(md5)};
   if (delay > 0) {
     it->second.state = State::kDelayed;
+    it->second.handle_token = random_->Next();
     ++delayed_count_;
     MakePending(seq, it->second, now + Seconds(delay));
     result.receipt_handle = Handle(seq, it->second);
@@ -119,6 +116,7 @@ std::vector<MessageView> Queue::Receive(int max, TimePoint now) {
     if (message.dequeue_count == 1) message.first_dequeue_time = now;
     ++message.epoch;
     message.generation = 0;
+    message.handle_token = random_->Next();
     MakePending(seq, message, now + Seconds(attributes_.visibility_timeout));
     out.push_back(View(message));
     out.back().receipt_handle = Handle(seq, message);
@@ -242,19 +240,19 @@ MessageView Queue::View(const Message& message) const {
   };
 }
 
-// A handle is "<check>-<seq>-<epoch>-<generation>" in hex: only [0-9A-Fa-f-],
-// so every SDK can put it in a query string unencoded (spec mns §5). The check
-// is an HMAC under a per-queue key, so a handle this queue did not issue is
-// told apart from a stale one.
+// A handle is "<token>-<seq>-<epoch>-<generation>" in hex: only
+// [0-9A-Fa-f-], so every SDK can put it in a query string unencoded (spec mns
+// §5).
 std::string Queue::Handle(uint64_t seq, const Message& message) const {
-  std::string fields =
-      Hex(seq) + "-" + Hex(message.epoch) + "-" + Hex(message.generation);
-  return HexUpper(HmacSha1(handle_key_, fields).substr(0, 8)) + "-" + fields;
+  char token[17];
+  std::snprintf(token, sizeof(token), "%016llX",
+                static_cast<unsigned long long>(message.handle_token));
+  return std::string(token) + "-" + Hex(seq) + "-" + Hex(message.epoch) + "-" +
+         Hex(message.generation);
 }
 
 StatusOr<std::map<uint64_t, Queue::Message>::iterator> Queue::Resolve(
     const std::string& receipt_handle, TimePoint now) {
-  // Parse and authenticate.
   std::vector<std::string_view> parts;
   std::string_view rest = receipt_handle;
   while (parts.size() < 5) {
@@ -263,28 +261,23 @@ StatusOr<std::map<uint64_t, Queue::Message>::iterator> Queue::Resolve(
     if (dash == std::string_view::npos) break;
     rest.remove_prefix(dash + 1);
   }
-  ParsedHandle h{};
+  uint64_t token = 0, seq = 0, epoch = 0, generation = 0;
   if (parts.size() != 4 || parts[0].size() != 16 ||
-      !ParseHex(parts[1], h.seq) || !ParseHex(parts[2], h.epoch) ||
-      !ParseHex(parts[3], h.generation)) {
+      !ParseHex(parts[0], token) || !ParseHex(parts[1], seq) ||
+      !ParseHex(parts[2], epoch) || !ParseHex(parts[3], generation)) {
     return ReceiptHandleError();
   }
-  std::string fields =
-      Hex(h.seq) + "-" + Hex(h.epoch) + "-" + Hex(h.generation);
-  if (fields != receipt_handle.substr(17) ||
-      HexUpper(HmacSha1(handle_key_, fields).substr(0, 8)) != parts[0]) {
-    return ReceiptHandleError();
-  }
-  // Is it still live?
   Catch(now);
-  auto it = messages_.find(h.seq);
+  auto it = messages_.find(seq);
   if (it == messages_.end()) return MessageNotExistError();
   const Message& message = it->second;
-  const bool same_generation = settings_->strict_receipt_handles
-                                   ? h.generation == message.generation
-                                   : h.generation <= message.generation;
-  if (message.state == State::kActive || h.epoch != message.epoch ||
-      !same_generation) {
+  if (epoch != message.epoch) return MessageNotExistError();  // stale
+  if (token != message.handle_token) return ReceiptHandleError();
+  const bool live_generation = settings_->strict_receipt_handles
+                                   ? generation == message.generation
+                                   : generation <= message.generation;
+  // Past its NextVisibleTime the message is Active and the handle dead.
+  if (message.state == State::kActive || !live_generation) {
     return MessageNotExistError();
   }
   return it;

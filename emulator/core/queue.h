@@ -70,7 +70,7 @@ struct QueueCounts {
 
 class Queue {
  public:
-  // `random` supplies message ids and the handle key; it must outlive the
+  // `random` supplies message ids and handle tokens; it must outlive the
   // queue.
   Queue(std::string name, QueueAttributes attributes, TimePoint now,
         const QueueSettings* settings, Random* random);
@@ -121,6 +121,9 @@ class Queue {
     // in, and the generation within it (ChangeMessageVisibility).
     uint32_t epoch = 0;
     uint32_t generation = 0;
+    // Drawn afresh for every epoch and carried in its handles, so a handle
+    // this queue never issued is told apart from a stale one.
+    uint64_t handle_token = 0;
     uint64_t active_order = 0;  // key in active_ while Active
   };
   using ActiveKey =
@@ -145,7 +148,6 @@ class Queue {
   TimePoint last_modify_time_;
   const QueueSettings* settings_;
   Random* random_;
-  std::string handle_key_;
 
   uint64_t next_seq_ = 1;
   uint64_t next_active_order_ = 1;

@@ -157,7 +157,11 @@ TEST_F(QueueTest, HandleFromAnEarlierReceiveIsMessageNotExist) {
 }
 
 TEST_F(QueueTest, MalformedOrForeignHandleIsReceiptHandleError) {
+  // Both queues hold a received message with the same seq and epoch; only
+  // the token tells their handles apart.
   Queue q = MakeQueue();
+  ASSERT_TRUE(q.Send(Body("a"), kT0).ok());
+  ASSERT_EQ(q.Receive(1, kT0).size(), 1u);
   Queue other = Queue("other", {}, kT0, &settings_, &random_);
   ASSERT_TRUE(other.Send(Body("a"), kT0).ok());
   std::string foreign = other.Receive(1, kT0)[0].receipt_handle;

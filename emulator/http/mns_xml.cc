@@ -63,18 +63,19 @@ StatusOr<bool> BoolValue(const pugi::xml_node& node) {
 // makes it malformed, and the cloud rejects it: the Node.js SDK's unescaped
 // "a & b" gets MalformedXML (spec mns §10). Comments and CDATA are skipped.
 bool HasBareAmpersand(std::string_view xml) {
-  for (size_t i = 0; i < xml.size(); ++i) {
-    if (xml.compare(i, 4, "<!--") == 0) {
-      i = xml.find("-->", i + 4);
-      if (i == std::string_view::npos) return false;  // pugixml rejects it
+  for (size_t i = xml.find_first_of("&<"); i != std::string_view::npos;
+       i = xml.find_first_of("&<", i + 1)) {
+    if (xml[i] == '<') {
+      // Skip comments and CDATA sections, where '&' is plain text.
+      std::string_view end = xml.compare(i, 4, "<!--") == 0        ? "-->"
+                             : xml.compare(i, 9, "<![CDATA[") == 0 ? "]]>"
+                                                                   : "";
+      if (!end.empty()) {
+        i = xml.find(end, i);
+        if (i == std::string_view::npos) return false;  // pugixml rejects it
+      }
       continue;
     }
-    if (xml.compare(i, 9, "<![CDATA[") == 0) {
-      i = xml.find("]]>", i + 9);
-      if (i == std::string_view::npos) return false;
-      continue;
-    }
-    if (xml[i] != '&') continue;
     size_t semicolon = xml.find(';', i);
     if (semicolon == std::string_view::npos) return true;
     std::string_view ref = xml.substr(i + 1, semicolon - i - 1);

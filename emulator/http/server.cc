@@ -190,7 +190,6 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   http->set_post_routing_handler(
       [self](const httplib::Request&, httplib::Response& res) {
         res.set_header("Date", FormatHttpDate(self->real_clock_.Now()));
-        res.set_header("Server", "mns-emulator");
       });
 
   // cpp-httplib 0.11 listens with a backlog of 5, compiled in: a burst of

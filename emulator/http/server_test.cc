@@ -431,6 +431,17 @@ TEST_F(ServerTest, SendValidatesTheBody) {
             "InvalidArgument");
 }
 
+TEST_F(ServerTest, AmpersandsInCdataAndCommentsAreText) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  EXPECT_EQ(Call("POST", "/queues/q1/messages",
+                 "<!-- a & b --><Message><MessageBody><![CDATA[fish & chips]]>"
+                 "</MessageBody></Message>")
+                .status,
+            201);
+  EXPECT_EQ(Call("GET", "/queues/q1/messages").Xml("MessageBody"),
+            "fish &amp; chips");
+}
+
 TEST_F(ServerTest, EscapedBodiesRoundTrip) {
   ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
   ASSERT_EQ(Call("POST", "/queues/q1/messages",

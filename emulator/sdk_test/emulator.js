@@ -27,8 +27,10 @@ async function startEmulator(extraArgs = []) {
   });
   return {
     address,
+    // Stops the emulator with SIGTERM; resolves to its exit code (0 when it
+    // stopped gracefully).
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       return exited;
     },

@@ -33,7 +33,7 @@ before(async () => {
 });
 
 after(async () => {
-  await emulator.stop();
+  assert.equal(await emulator.stop(), 0, 'SIGTERM stops the emulator gracefully');
 });
 
 test('queue lifecycle: create, idempotent create, conflict, get, set, delete', async () => {
