@@ -1,5 +1,6 @@
 #include "emulator/config.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace mns::emulator {
@@ -33,6 +34,17 @@ Status Read(const json& obj, const std::string& path, const char* key, T& out) {
   return OkStatus();
 }
 
+Status RejectUnknownKeys(const json& obj, const std::string& path,
+                         std::initializer_list<std::string_view> known,
+                         const std::string& what) {
+  for (const auto& [key, value] : obj.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return ConfigError(path + "." + key, "unknown " + what);
+    }
+  }
+  return OkStatus();
+}
+
 template <typename T>
 Status ReadOptional(const json& obj, const std::string& path, const char* key,
                     std::optional<T>& out) {
@@ -46,15 +58,11 @@ Status ReadOptional(const json& obj, const std::string& path, const char* key,
 Status ReadAttributes(const json& obj, const std::string& path,
                       QueueAttributeUpdate& out) {
   if (!obj.is_object()) return ConfigError(path, "must be an object");
-  static const char* kKnown[] = {"DelaySeconds",           "MaximumMessageSize",
-                                 "MessageRetentionPeriod", "VisibilityTimeout",
-                                 "PollingWaitSeconds",     "LoggingEnabled"};
-  for (const auto& [key, value] : obj.items()) {
-    if (std::find(std::begin(kKnown), std::end(kKnown), key) ==
-        std::end(kKnown)) {
-      return ConfigError(path + "." + key, "unknown queue attribute");
-    }
-  }
+  MNS_RETURN_IF_ERROR(RejectUnknownKeys(
+      obj, path,
+      {"DelaySeconds", "MaximumMessageSize", "MessageRetentionPeriod",
+       "VisibilityTimeout", "PollingWaitSeconds", "LoggingEnabled"},
+      "queue attribute"));
   MNS_RETURN_IF_ERROR(
       ReadOptional(obj, path, "DelaySeconds", out.delay_seconds));
   MNS_RETURN_IF_ERROR(
@@ -74,18 +82,14 @@ Status ReadSettings(const json& obj, EmulatorConfig& config) {
   QueueSettings& q = config.queue_settings;
   MnsWireSettings& w = config.wire_settings;
   int64_t skew_seconds = w.max_clock_skew.count() / 1000;
-  static const char* kKnown[] = {
-      "strict_receipt_handles",        "priority_zero_is_default",
-      "max_message_retention_seconds", "max_queue_name_length",
-      "peek_includes_inactive",        "time_expired_status",
-      "batch_send_failure_status",     "batch_delete_failure_status",
-      "delete_missing_queue_is_error", "max_clock_skew_seconds"};
-  for (const auto& [key, value] : obj.items()) {
-    if (std::find(std::begin(kKnown), std::end(kKnown), key) ==
-        std::end(kKnown)) {
-      return ConfigError(path + "." + key, "unknown setting");
-    }
-  }
+  MNS_RETURN_IF_ERROR(RejectUnknownKeys(
+      obj, path,
+      {"strict_receipt_handles", "priority_zero_is_default",
+       "max_message_retention_seconds", "max_queue_name_length",
+       "peek_includes_inactive", "time_expired_status",
+       "batch_send_failure_status", "batch_delete_failure_status",
+       "delete_missing_queue_is_error", "max_clock_skew_seconds"},
+      "setting"));
   MNS_RETURN_IF_ERROR(
       Read(obj, path, "strict_receipt_handles", q.strict_receipt_handles));
   MNS_RETURN_IF_ERROR(
@@ -141,22 +145,12 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
   }
   if (!root.is_object()) return ConfigError("$", "must be an object");
   EmulatorConfig config = DefaultConfig();
-  static const char* kKnown[] = {"host",
-                                 "port",
-                                 "auth",
-                                 "seed",
-                                 "frozen_clock_ms",
-                                 "accounts",
-                                 "queues",
-                                 "settings",
-                                 "max_request_bytes",
-                                 "max_connection_threads"};
-  for (const auto& [key, value] : root.items()) {
-    if (std::find(std::begin(kKnown), std::end(kKnown), key) ==
-        std::end(kKnown)) {
-      return ConfigError("$." + key, "unknown field");
-    }
-  }
+  MNS_RETURN_IF_ERROR(
+      RejectUnknownKeys(root, "$",
+                        {"host", "port", "auth", "seed", "frozen_clock_ms",
+                         "accounts", "queues", "settings", "max_request_bytes",
+                         "max_connection_threads", "keep_alive_seconds"},
+                        "field"));
   MNS_RETURN_IF_ERROR(Read(root, "$", "host", config.host));
   MNS_RETURN_IF_ERROR(Read(root, "$", "port", config.port));
   if (config.port < 0 || config.port > 65535) {
