@@ -119,12 +119,70 @@ Status ReadSettings(const json& obj, EmulatorConfig& config) {
   return OkStatus();
 }
 
+Status ReadAlicom(const json& obj, EmulatorConfig& config) {
+  const std::string path = "$.alicom";
+  if (!obj.is_object()) return ConfigError(path, "must be an object");
+  MNS_RETURN_IF_ERROR(RejectUnknownKeys(
+      obj, path,
+      {"mns_account_id", "token_lifetime_seconds", "expired_token_code",
+       "expired_token_status", "report_delay_seconds", "sign_names",
+       "templates", "rules"},
+      "field"));
+  AlicomSettings& a = config.alicom;
+  MNS_RETURN_IF_ERROR(Read(obj, path, "mns_account_id", a.mns_account_id));
+  int64_t lifetime = a.token_lifetime.count() / 1000;
+  MNS_RETURN_IF_ERROR(Read(obj, path, "token_lifetime_seconds", lifetime));
+  if (lifetime < 1) {
+    return ConfigError(path + ".token_lifetime_seconds", "must be positive");
+  }
+  a.token_lifetime = Duration(lifetime * 1000);
+  MNS_RETURN_IF_ERROR(Read(obj, path, "expired_token_code",
+                           config.wire_settings.expired_token_code));
+  MNS_RETURN_IF_ERROR(Read(obj, path, "expired_token_status",
+                           config.wire_settings.expired_token_status));
+  MNS_RETURN_IF_ERROR(
+      Read(obj, path, "report_delay_seconds", a.sms.report_delay_seconds));
+  if (a.sms.report_delay_seconds < 0) {
+    return ConfigError(path + ".report_delay_seconds", "must not be negative");
+  }
+  if (obj.contains("sign_names")) {
+    const json& names = obj["sign_names"];
+    if (!names.is_array()) {
+      return ConfigError(path + ".sign_names", "must be an array");
+    }
+    for (const json& name : names) {
+      if (!name.is_string()) {
+        return ConfigError(path + ".sign_names", "must hold strings");
+      }
+      a.sms.sign_names.push_back(name.get<std::string>());
+    }
+  }
+  if (obj.contains("templates")) {
+    const json& templates = obj["templates"];
+    if (!templates.is_object()) {
+      return ConfigError(path + ".templates", "must be an object");
+    }
+    for (const auto& [code, content] : templates.items()) {
+      if (!content.is_string()) {
+        return ConfigError(path + ".templates." + code, "must be a string");
+      }
+      a.sms.templates[code] = content.get<std::string>();
+    }
+  }
+  if (obj.contains("rules")) {
+    MNS_ASSIGN_OR_RETURN(a.sms.rules,
+                         ParseOutcomeRules(obj["rules"], path + ".rules"));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 EmulatorConfig DefaultConfig() {
   EmulatorConfig config;
   config.accounts.push_back(
       {.id = "1234567890123456",
+       .uid = "1234567890123456",
        .access_keys = {
            {.id = "mns-emulator-key", .secret = "mns-emulator-secret"}}});
   return config;
@@ -188,8 +246,12 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
       const json& a = accounts[i];
       if (!a.is_object()) return ConfigError(path, "must be an object");
       AccountConfig account;
+      MNS_RETURN_IF_ERROR(
+          RejectUnknownKeys(a, path, {"id", "uid", "access_keys"}, "field"));
       MNS_RETURN_IF_ERROR(Read(a, path, "id", account.id));
       if (account.id.empty()) return ConfigError(path + ".id", "is required");
+      MNS_RETURN_IF_ERROR(Read(a, path, "uid", account.uid));
+      if (account.uid.empty()) account.uid = account.id;
       const json keys = a.value("access_keys", json::array());
       if (!keys.is_array()) {
         return ConfigError(path + ".access_keys", "must be an array");
@@ -233,7 +295,62 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
   if (root.contains("settings")) {
     MNS_RETURN_IF_ERROR(ReadSettings(root["settings"], config));
   }
+  if (root.contains("alicom")) {
+    MNS_RETURN_IF_ERROR(ReadAlicom(root["alicom"], config));
+  }
   return config;
+}
+
+StatusOr<std::vector<OutcomeRule>> ParseOutcomeRules(const json& rules,
+                                                     const std::string& path) {
+  if (!rules.is_array()) return ConfigError(path, "must be an array");
+  std::vector<OutcomeRule> out;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const std::string at = path + "[" + std::to_string(i) + "]";
+    const json& r = rules[i];
+    if (!r.is_object()) return ConfigError(at, "must be an object");
+    MNS_RETURN_IF_ERROR(RejectUnknownKeys(
+        r, at,
+        {"phone", "outcome", "err_code", "err_msg", "reports", "delay_seconds"},
+        "rule field"));
+    OutcomeRule rule;
+    std::string outcome = "delivered";
+    MNS_RETURN_IF_ERROR(Read(r, at, "phone", rule.phone));
+    if (rule.phone.empty()) return ConfigError(at + ".phone", "is required");
+    MNS_RETURN_IF_ERROR(Read(r, at, "outcome", outcome));
+    if (outcome != "delivered" && outcome != "failed") {
+      return ConfigError(at + ".outcome", "must be delivered or failed");
+    }
+    rule.delivered = outcome == "delivered";
+    MNS_RETURN_IF_ERROR(Read(r, at, "err_code", rule.err_code));
+    MNS_RETURN_IF_ERROR(Read(r, at, "err_msg", rule.err_msg));
+    if (!rule.delivered && rule.err_code.empty()) {
+      return ConfigError(at + ".err_code", "is required for a failure");
+    }
+    MNS_RETURN_IF_ERROR(Read(r, at, "reports", rule.reports));
+    if (rule.reports < 0 || rule.reports > 2) {
+      return ConfigError(at + ".reports", "must be 0, 1 or 2");
+    }
+    MNS_RETURN_IF_ERROR(Read(r, at, "delay_seconds", rule.delay_seconds));
+    if (rule.delay_seconds < 0) {
+      return ConfigError(at + ".delay_seconds", "must not be negative");
+    }
+    out.push_back(std::move(rule));
+  }
+  return out;
+}
+
+json OutcomeRulesToJson(const std::vector<OutcomeRule>& rules) {
+  json out = json::array();
+  for (const OutcomeRule& r : rules) {
+    out.push_back({{"phone", r.phone},
+                   {"outcome", r.delivered ? "delivered" : "failed"},
+                   {"err_code", r.err_code},
+                   {"err_msg", r.err_msg},
+                   {"reports", r.reports},
+                   {"delay_seconds", r.delay_seconds}});
+  }
+  return out;
 }
 
 }  // namespace mns::emulator

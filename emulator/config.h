@@ -5,6 +5,7 @@
 #define MNS_EMULATOR_CONFIG_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "emulator/core/queue_attributes.h"
 #include "emulator/core/settings.h"
 #include "emulator/http/mns_api.h"
+#include "emulator/service/alicom_service.h"
 
 namespace mns::emulator {
 
@@ -23,6 +25,9 @@ struct AccessKeyConfig {
 
 struct AccountConfig {
   std::string id;
+  // The Alicom uid in the account's queue names, Alicom-Queue-<uid>-SmsReport
+  // (default: the account id).
+  std::string uid;
   std::vector<AccessKeyConfig> access_keys;
 };
 
@@ -44,6 +49,7 @@ struct EmulatorConfig {
   std::vector<QueueConfig> queues;
   QueueSettings queue_settings;
   MnsWireSettings wire_settings;
+  AlicomSettings alicom;
   // Requests larger than this are refused before they are read.
   size_t max_request_bytes = 4 << 20;
   size_t max_connection_threads = 4096;
@@ -62,6 +68,13 @@ EmulatorConfig DefaultConfig();
 StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text);
 
 StatusOr<AuthMode> ParseAuthMode(const std::string& text);
+
+// Outcome rules in their JSON form, shared by the config file and
+// PUT /_emulator/sms/rules: [{"phone": "138*", "outcome": "failed",
+// "err_code": "MK:0001", "err_msg": "空号", "reports": 1, "delay_seconds": 0}]
+StatusOr<std::vector<OutcomeRule>> ParseOutcomeRules(
+    const nlohmann::json& rules, const std::string& path);
+nlohmann::json OutcomeRulesToJson(const std::vector<OutcomeRule>& rules);
 
 }  // namespace mns::emulator
 

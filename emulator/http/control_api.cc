@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/common/time_format.h"
+#include "emulator/config.h"
 
 namespace mns::emulator {
 namespace {
@@ -37,7 +38,84 @@ HttpResponse ControlApi::Handle(const HttpRequest& request) const {
     if (method == "GET") return ClockState();
     if (method == "POST") return ChangeClock(request);
   }
+  if (path == "/_emulator/sms") {
+    if (method == "GET") return Outbox(request);
+    if (method == "DELETE") {
+      alicom_->ClearOutbox();
+      return Json(200, {{"status", "cleared"}});
+    }
+  }
+  if (path == "/_emulator/sms/up" && method == "POST") {
+    return InjectSmsUp(request);
+  }
+  if (path == "/_emulator/sms/rules") {
+    if (method == "GET") {
+      return Json(200, {{"rules", OutcomeRulesToJson(alicom_->Rules())}});
+    }
+    if (method == "PUT") return PutRules(request);
+  }
   return JsonError(404, "no control " + method + " " + std::string(path));
+}
+
+HttpResponse ControlApi::Outbox(const HttpRequest& request) const {
+  const QueryParams query(request.raw_query());
+  OutboxFilter filter{.phone_number = query.Get("phone").value_or(""),
+                      .template_code = query.Get("template").value_or(""),
+                      .biz_id = query.Get("biz_id").value_or("")};
+  json messages = json::array();
+  for (const SmsRecord& r : alicom_->Outbox(filter)) {
+    json m = {{"account", r.account},
+              {"biz_id", r.biz_id},
+              {"phone_number", r.phone_number},
+              {"sign_name", r.sign_name},
+              {"template_code", r.template_code},
+              {"template_param", r.template_param},
+              {"content", r.content},
+              {"out_id", r.out_id},
+              {"sms_up_extend_code", r.up_extend_code},
+              {"send_time", FormatBeijingTime(r.send_time)},
+              {"send_status", r.send_status},
+              {"err_code", r.err_code}};
+    if (r.receive_time) m["receive_time"] = FormatBeijingTime(*r.receive_time);
+    messages.push_back(std::move(m));
+  }
+  return Json(200, {{"messages", messages}});
+}
+
+HttpResponse ControlApi::InjectSmsUp(const HttpRequest& request) const {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    return JsonError(400, "the body must be a JSON object");
+  }
+  SmsUpInjection reply;
+  for (auto [key, target] : {std::pair{"phone_number", &reply.phone_number},
+                             std::pair{"content", &reply.content},
+                             std::pair{"account", &reply.account},
+                             std::pair{"sign_name", &reply.sign_name},
+                             std::pair{"dest_code", &reply.dest_code}}) {
+    if (!body.contains(key)) continue;
+    if (!body[key].is_string()) {
+      return JsonError(400, std::string(key) + " must be a string");
+    }
+    *target = body[key].get<std::string>();
+  }
+  if (reply.phone_number.empty() || reply.content.empty()) {
+    return JsonError(400, "phone_number and content are required");
+  }
+  auto queue = alicom_->InjectSmsUp(reply);
+  if (!queue.ok()) return JsonError(404, queue.status().message());
+  return Json(200, {{"status", "queued"}, {"queue", *queue}});
+}
+
+HttpResponse ControlApi::PutRules(const HttpRequest& request) const {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("rules")) {
+    return JsonError(400, "the body must be {\"rules\": [...]}");
+  }
+  auto rules = ParseOutcomeRules(body["rules"], "rules");
+  if (!rules.ok()) return JsonError(400, rules.status().message());
+  alicom_->SetRules(*rules);
+  return Json(200, {{"rules", OutcomeRulesToJson(*rules)}});
 }
 
 HttpResponse ControlApi::ClockState() const {

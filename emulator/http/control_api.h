@@ -7,14 +7,16 @@
 
 #include "client/common/clock.h"
 #include "emulator/http/wire.h"
+#include "emulator/service/alicom_service.h"
 
 namespace mns::emulator {
 
 class ControlApi {
  public:
   // `reset` restores the configured start state. Pointers must outlive this.
-  ControlApi(SimulatedClock* clock, std::function<void()> reset)
-      : clock_(clock), reset_(std::move(reset)) {}
+  ControlApi(SimulatedClock* clock, AlicomService* alicom,
+             std::function<void()> reset)
+      : clock_(clock), alicom_(alicom), reset_(std::move(reset)) {}
 
   // GET  /_emulator/health -> {"status":"ok"}
   // POST /_emulator/reset  -> drops all queues and messages, recreates the
@@ -23,13 +25,23 @@ class ControlApi {
   // POST /_emulator/clock  {"freeze":true} | {"resume":true} |
   //                        {"advance_ms":N} | {"advance_seconds":N}
   //                        (combinable: freeze/resume first, then advance)
+  // GET    /_emulator/sms[?phone=&template=&biz_id=]  -> {"messages":[...]}
+  // DELETE /_emulator/sms  -> clears the outbox and undelivered receipts
+  // POST   /_emulator/sms/up {"phone_number","content"[,"account",
+  //                          "sign_name","dest_code"]} -> enqueues an SmsUp
+  // GET    /_emulator/sms/rules -> {"rules":[...]}
+  // PUT    /_emulator/sms/rules {"rules":[...]} -> replaces the rules
   HttpResponse Handle(const HttpRequest& request) const;
 
  private:
   HttpResponse ClockState() const;
   HttpResponse ChangeClock(const HttpRequest& request) const;
+  HttpResponse Outbox(const HttpRequest& request) const;
+  HttpResponse InjectSmsUp(const HttpRequest& request) const;
+  HttpResponse PutRules(const HttpRequest& request) const;
 
   SimulatedClock* clock_;
+  AlicomService* alicom_;
   std::function<void()> reset_;
 };
 

@@ -94,6 +94,9 @@ int MnsApi::HttpStatusFor(const std::string& error_code) const {
       {"InternalError", 500},         {"ServiceUnavailable", 503},
   };
   if (error_code == "TimeExpired") return options_.wire.time_expired_status;
+  if (error_code == options_.wire.expired_token_code) {
+    return options_.wire.expired_token_status;
+  }
   auto it = kStatus.find(error_code);
   // Everything else in §6.2 (InvalidArgument, MalformedXML, the header and
   // handle errors, the name errors) is a 400.
@@ -152,6 +155,12 @@ StatusOr<HttpResponse> MnsApi::Dispatch(const HttpRequest& request,
 
   MNS_ASSIGN_OR_RETURN(Principal principal, Authenticate(request));
   context.account = principal.account_id;
+  // Temporary credentials open one queue (spec alicom §3).
+  if (principal.temporary() && context.queue != principal.queue_scope) {
+    return WireError(StatusCode::kPermissionDenied, "AccessDenied",
+                     "The OwnerId that your Access Key Id associated to is "
+                     "forbidden for this operation.");
+  }
 
   if (auto md5 = request.Header("Content-MD5");
       md5 && !ContentMd5Matches(*md5, request.body)) {
@@ -239,6 +248,19 @@ StatusOr<Principal> MnsApi::Authenticate(const HttpRequest& request) const {
       options_.log("auth loose: accepted a bad signature from " +
                    parsed->access_key_id + " for " + request.method + " " +
                    request.target);
+    }
+  }
+  if (principal.temporary()) {
+    auto token = request.Header("security-token");
+    if (!token) token = request.Header("x-mns-security-token");
+    if (!token || *token != principal.security_token) {
+      return WireError(StatusCode::kUnauthenticated, "InvalidSecurityToken",
+                       "The security token you provided is invalid.");
+    }
+    if (queues_->clock()->Now() >= *principal.expire_time) {
+      return WireError(StatusCode::kUnauthenticated,
+                       options_.wire.expired_token_code,
+                       "The security token you provided has expired.");
     }
   }
   return principal;

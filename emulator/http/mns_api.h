@@ -36,6 +36,12 @@ struct MnsWireSettings {
   bool delete_missing_queue_is_error = false;
   // Date may differ from the real time by this much (spec mns §1.2).
   Duration max_clock_skew = std::chrono::minutes(15);
+  // Requests signed with expired temporary credentials. No source gives the
+  // cloud's answer (spec alicom §9); 403 SecurityTokenExpired is what other
+  // Alibaba Cloud services answer for an expired STS token, and a 403 makes
+  // the Java puller re-check its token.
+  std::string expired_token_code = "SecurityTokenExpired";
+  int expired_token_status = 403;
 };
 
 struct MnsApiOptions {

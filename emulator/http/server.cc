@@ -107,7 +107,22 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
       server->credentials_.Add(account.id, key.id, key.secret);
     }
   }
+  server->alicom_ = std::make_unique<AlicomService>(
+      server->queues_.get(), &server->credentials_, server->clock_.get(),
+      &server->random_, c.alicom);
+  std::map<std::string, std::string> uid_of_account;
+  for (const AccountConfig& account : c.accounts) {
+    server->alicom_->AddAccount(account.uid);
+    uid_of_account[account.id] = account.uid;
+  }
   MNS_RETURN_IF_ERROR(server->CreateConfiguredQueues());
+  server->pop_ = std::make_unique<PopApi>(
+      server->alicom_.get(), &server->credentials_, &server->random_,
+      &server->real_clock_,
+      PopApiOptions{.auth = c.auth,
+                    .max_clock_skew = c.wire_settings.max_clock_skew,
+                    .uid_of_account = uid_of_account,
+                    .default_account = c.accounts.front().id});
 
   server->mns_ = std::make_unique<MnsApi>(
       server->queues_.get(), &server->credentials_, &server->random_,
@@ -117,8 +132,8 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
                     .default_account = c.accounts.front().id,
                     .log = LogLine});
   Server* self = server.get();
-  server->control_ = std::make_unique<ControlApi>(server->clock_.get(),
-                                                  [self] { self->Reset(); });
+  server->control_ = std::make_unique<ControlApi>(
+      server->clock_.get(), server->alicom_.get(), [self] { self->Reset(); });
 
   auto http = std::make_unique<httplib::Server>();
   const size_t max_threads = c.max_connection_threads;
@@ -226,6 +241,7 @@ Server::~Server() { Stop(); }
 void Server::Stop() {
   if (!http_) return;
   queues_->Shutdown();
+  alicom_->Shutdown();
   http_->stop();
   // Woken long polls answer within microseconds; connections still open
   // after the grace period are idle keep-alives.
@@ -244,6 +260,9 @@ std::string Server::address() const {
 HttpResponse Server::Route(const HttpRequest& request) const {
   if (request.path().starts_with("/_emulator/")) {
     return control_->Handle(request);
+  }
+  if (!request.path().starts_with("/queues") && PopApi::IsPopRequest(request)) {
+    return pop_->Handle(request);
   }
   // /queues and everything else: MNS answers InvalidRequestURL for paths it
   // does not know.
@@ -266,6 +285,7 @@ Status Server::CreateConfiguredQueues() {
 
 void Server::Reset() {
   queues_->Reset();
+  alicom_->Reset();
   // The configured queues were valid at start, so this cannot fail now.
   (void)CreateConfiguredQueues();
 }

@@ -15,6 +15,8 @@
 #include "emulator/config.h"
 #include "emulator/http/control_api.h"
 #include "emulator/http/mns_api.h"
+#include "emulator/http/pop_api.h"
+#include "emulator/service/alicom_service.h"
 #include "emulator/service/credentials.h"
 #include "emulator/service/queue_service.h"
 
@@ -40,6 +42,7 @@ class Server {
   const EmulatorConfig& config() const { return config_; }
   SimulatedClock& clock() { return *clock_; }
   QueueService& queues() { return *queues_; }
+  AlicomService& alicom() { return *alicom_; }
 
   // The one place every route is listed.
   HttpResponse Route(const HttpRequest& request) const;
@@ -55,7 +58,9 @@ class Server {
   Random random_;
   std::unique_ptr<QueueService> queues_;
   CredentialStore credentials_;
+  std::unique_ptr<AlicomService> alicom_;
   std::unique_ptr<MnsApi> mns_;
+  std::unique_ptr<PopApi> pop_;
   std::unique_ptr<ControlApi> control_;
   std::unique_ptr<httplib::Server> http_;
   std::thread listener_;

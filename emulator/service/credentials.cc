@@ -10,6 +10,20 @@ void CredentialStore::Add(const std::string& account_id,
       Principal{account_id, access_key_id, access_key_secret};
 }
 
+void CredentialStore::AddTemporary(Principal principal, TimePoint now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = by_key_.begin(); it != by_key_.end();) {
+    const auto& expiry = it->second.expire_time;
+    if (expiry && *expiry + std::chrono::hours(24) < now) {
+      it = by_key_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::string key = principal.access_key_id;
+  by_key_[key] = std::move(principal);
+}
+
 StatusOr<Principal> CredentialStore::Lookup(
     const std::string& access_key_id) const {
   std::lock_guard<std::mutex> lock(mutex_);

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "client/common/clock.h"
@@ -19,12 +20,23 @@ struct Principal {
   std::string account_id;
   std::string access_key_id;
   std::string access_key_secret;
+  // Set for temporary credentials (QueryTokenForMnsQueue): the token that
+  // must come with every request, when the credentials stop working, and the
+  // one queue they open.
+  std::string security_token;
+  std::optional<TimePoint> expire_time;
+  std::string queue_scope;
+
+  bool temporary() const { return !security_token.empty(); }
 };
 
 class CredentialStore {
  public:
   void Add(const std::string& account_id, const std::string& access_key_id,
            const std::string& access_key_secret);
+  // Adds temporary credentials, and forgets those that expired more than a
+  // day before `now`, so a long run's tokens do not pile up.
+  void AddTemporary(Principal principal, TimePoint now);
   // InvalidAccessKeyId (PermissionDenied) for an unknown key.
   StatusOr<Principal> Lookup(const std::string& access_key_id) const;
 

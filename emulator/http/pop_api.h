@@ -1,0 +1,73 @@
+// PopApi: the POP RPC front end on "/" (spec alicom §2): Dysmsapi SendSms,
+// SendBatchSms and QuerySendDetails, and Dybaseapi QueryTokenForMnsQueue,
+// signed with V1 (HMAC-SHA1, query or form) or V3 (ACS3-HMAC-SHA256). It
+// checks the request in the order of spec alicom §2.4, answers JSON (or XML
+// for Format=XML) with an x-acs-request-id header, and renders every gateway
+// error in one place. Business errors are HTTP 200 with their isv.* Code.
+// Thread-safe.
+#ifndef MNS_EMULATOR_HTTP_POP_API_H_
+#define MNS_EMULATOR_HTTP_POP_API_H_
+
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "client/common/clock.h"
+#include "client/common/random.h"
+#include "emulator/http/mns_api.h"
+#include "emulator/http/wire.h"
+#include "emulator/service/alicom_service.h"
+#include "emulator/service/credentials.h"
+
+namespace mns::emulator {
+
+struct PopApiOptions {
+  AuthMode auth = AuthMode::kStrict;
+  // Timestamp may differ from the real time by this much, and a nonce may
+  // not repeat within it (spec alicom §2.4).
+  Duration max_clock_skew = std::chrono::minutes(15);
+  // Alicom uid of each MNS account id (default: the account id itself).
+  std::map<std::string, std::string> uid_of_account;
+  std::string default_account;  // for AuthMode::kOff
+};
+
+class PopApi {
+ public:
+  // `real_clock` is what Timestamp is checked against, as for MNS's Date.
+  PopApi(AlicomService* alicom, const CredentialStore* credentials,
+         Random* random, const Clock* real_clock, PopApiOptions options);
+
+  // Whether `request` is a POP call: an Action parameter or x-acs-action.
+  static bool IsPopRequest(const HttpRequest& request);
+
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  struct Call;
+  StatusOr<nlohmann::json> Dispatch(const HttpRequest& request, Call& call);
+  StatusOr<Principal> AuthenticateV1(const HttpRequest& request, Call& call);
+  StatusOr<Principal> AuthenticateV3(const HttpRequest& request, Call& call);
+  // SignatureNonceUsed for a nonce seen within the skew window.
+  Status CheckNonce(const std::string& nonce);
+  HttpResponse Render(const Call& call, int status,
+                      const nlohmann::json& body) const;
+
+  StatusOr<nlohmann::json> SendSms(const Call& call);
+  StatusOr<nlohmann::json> SendBatchSms(const Call& call);
+  StatusOr<nlohmann::json> QuerySendDetails(const Call& call);
+  StatusOr<nlohmann::json> QueryTokenForMnsQueue(const Call& call);
+
+  AlicomService* alicom_;
+  const CredentialStore* credentials_;
+  Random* random_;
+  const Clock* real_clock_;
+  const PopApiOptions options_;
+
+  std::mutex nonce_mutex_;
+  std::map<std::string, TimePoint> nonces_;  // nonce -> when first seen
+};
+
+}  // namespace mns::emulator
+
+#endif  // MNS_EMULATOR_HTTP_POP_API_H_
