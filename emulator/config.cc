@@ -207,7 +207,7 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
       RejectUnknownKeys(root, "$",
                         {"host", "port", "auth", "seed", "frozen_clock_ms",
                          "accounts", "queues", "settings", "max_request_bytes",
-                         "max_connection_threads", "keep_alive_seconds"},
+                         "max_connection_threads", "keep_alive_seconds", "alicom"},
                         "field"));
   MNS_RETURN_IF_ERROR(Read(root, "$", "host", config.host));
   MNS_RETURN_IF_ERROR(Read(root, "$", "port", config.port));

@@ -12,7 +12,8 @@
 namespace mns::emulator {
 namespace {
 
-using nlohmann::json;
+// Insertion-ordered, so fields come out in the order of the docs' examples.
+using json = nlohmann::ordered_json;
 
 constexpr char kVersion[] = "2017-05-25";
 
@@ -155,20 +156,24 @@ HttpResponse PopApi::Handle(const HttpRequest& request) {
   StatusOr<json> result = Dispatch(request, call);
   if (result.ok()) return Render(call, 200, *result);
   const Status& error = result.status();
-  json body = {{"RequestId", call.request_id},
-               {"Message", error.message()},
-               {"Code", error.error_code()}};
   // Business errors (isv.*, isp.*) are HTTP 200 with no HostId (spec
-  // alicom §6.4); gateway errors carry HostId and Recommend (§2.5).
+  // alicom §6.4); gateway errors carry HostId and Recommend (§2.5). Field
+  // order follows the docs' examples.
   if (error.code() == StatusCode::kFailedPrecondition) {
-    return Render(call, 200, body);
+    return Render(call, 200,
+                  json{{"Message", error.message()},
+                       {"RequestId", call.request_id},
+                       {"Code", error.error_code()}});
   }
-  body["HostId"] = call.host;
   const std::string product =
       call.action == "QueryTokenForMnsQueue" ? "Dybaseapi" : "Dysmsapi";
-  body["Recommend"] =
-      "https://api.aliyun.com/troubleshoot?q=" + error.error_code() +
-      "&product=" + product + "&requestId=" + call.request_id;
+  json body = {{"RequestId", call.request_id},
+               {"Message", error.message()},
+               {"HostId", call.host},
+               {"Code", error.error_code()},
+               {"Recommend",
+                "https://api.aliyun.com/troubleshoot?q=" + error.error_code() +
+                    "&product=" + product + "&requestId=" + call.request_id}};
   return Render(call, GatewayStatus(error.error_code()), body);
 }
 

@@ -45,18 +45,19 @@ class PopApi {
 
  private:
   struct Call;
-  StatusOr<nlohmann::json> Dispatch(const HttpRequest& request, Call& call);
+  StatusOr<nlohmann::ordered_json> Dispatch(const HttpRequest& request,
+                                            Call& call);
   StatusOr<Principal> AuthenticateV1(const HttpRequest& request, Call& call);
   StatusOr<Principal> AuthenticateV3(const HttpRequest& request, Call& call);
   // SignatureNonceUsed for a nonce seen within the skew window.
   Status CheckNonce(const std::string& nonce);
   HttpResponse Render(const Call& call, int status,
-                      const nlohmann::json& body) const;
+                      const nlohmann::ordered_json& body) const;
 
-  StatusOr<nlohmann::json> SendSms(const Call& call);
-  StatusOr<nlohmann::json> SendBatchSms(const Call& call);
-  StatusOr<nlohmann::json> QuerySendDetails(const Call& call);
-  StatusOr<nlohmann::json> QueryTokenForMnsQueue(const Call& call);
+  StatusOr<nlohmann::ordered_json> SendSms(const Call& call);
+  StatusOr<nlohmann::ordered_json> SendBatchSms(const Call& call);
+  StatusOr<nlohmann::ordered_json> QuerySendDetails(const Call& call);
+  StatusOr<nlohmann::ordered_json> QueryTokenForMnsQueue(const Call& call);
 
   AlicomService* alicom_;
   const CredentialStore* credentials_;

@@ -1,0 +1,83 @@
+#include "emulator/testing/pop_test_client.h"
+
+#include <cctype>
+
+#include "client/common/crypto.h"
+#include "client/common/time_format.h"
+
+namespace mns::emulator::testing {
+namespace {
+
+std::string Encode(const std::string& text) {
+  std::string out;
+  char buf[4];
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      std::snprintf(buf, sizeof(buf), "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+PopTestClient::PopTestClient(int port, Credentials credentials)
+    : credentials_(std::move(credentials)),
+      http_(std::make_unique<httplib::Client>("127.0.0.1", port)) {
+  http_->set_url_encode(false);
+  http_->set_keep_alive(true);
+  http_->set_tcp_nodelay(true);
+}
+
+PopReply PopTestClient::Call(const std::string& action,
+                             std::map<std::string, std::string> params,
+                             const std::string& method,
+                             const std::vector<std::string>& omit) {
+  std::map<std::string, std::string> all = {
+      {"Action", action},
+      {"Version", "2017-05-25"},
+      {"Format", "JSON"},
+      {"AccessKeyId", credentials_.id},
+      {"SignatureMethod", "HMAC-SHA1"},
+      {"SignatureVersion", "1.0"},
+      {"SignatureNonce", "test-nonce-" + std::to_string(++nonce_) + "-" +
+                             std::to_string(ToUnixMillis(clock_.Now()))},
+      {"Timestamp", FormatIso8601(clock_.Now())},
+  };
+  for (auto& [name, value] : params) all[name] = value;
+  for (const auto& name : omit) all.erase(name);
+  std::string canonical;
+  for (const auto& [name, value] : all) {
+    if (name == "Signature") continue;
+    canonical +=
+        (canonical.empty() ? "" : "&") + Encode(name) + "=" + Encode(value);
+  }
+  if (all.count("Signature") == 0) {
+    const std::string to_sign = method + "&%2F&" + Encode(canonical);
+    all["Signature"] =
+        Base64Encode(HmacSha1(credentials_.secret + "&", to_sign));
+  }
+  std::string encoded;
+  for (const auto& [name, value] : all) {
+    std::string v = Encode(value);
+    if (plus_for_spaces_) {
+      for (size_t at; (at = v.find("%20")) != std::string::npos;) {
+        v.replace(at, 3, "+");
+      }
+    }
+    encoded += (encoded.empty() ? "" : "&") + Encode(name) + "=" + v;
+  }
+  httplib::Result result =
+      method == "GET"
+          ? http_->Get("/?" + encoded)
+          : http_->Post("/", encoded, "application/x-www-form-urlencoded");
+  if (!result) return {};
+  PopReply reply{result->status, result->headers, result->body};
+  reply.json = nlohmann::json::parse(reply.body, nullptr, false);
+  return reply;
+}
+
+}  // namespace mns::emulator::testing
