@@ -203,12 +203,12 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
   }
   if (!root.is_object()) return ConfigError("$", "must be an object");
   EmulatorConfig config = DefaultConfig();
-  MNS_RETURN_IF_ERROR(
-      RejectUnknownKeys(root, "$",
-                        {"host", "port", "auth", "seed", "frozen_clock_ms",
-                         "accounts", "queues", "settings", "max_request_bytes",
-                         "max_connection_threads", "keep_alive_seconds", "alicom"},
-                        "field"));
+  MNS_RETURN_IF_ERROR(RejectUnknownKeys(
+      root, "$",
+      {"host", "port", "auth", "seed", "frozen_clock_ms", "accounts", "queues",
+       "settings", "max_request_bytes", "max_connection_threads",
+       "keep_alive_seconds", "alicom"},
+      "field"));
   MNS_RETURN_IF_ERROR(Read(root, "$", "host", config.host));
   MNS_RETURN_IF_ERROR(Read(root, "$", "port", config.port));
   if (config.port < 0 || config.port > 65535) {

@@ -55,6 +55,40 @@ TEST(ConfigTest, ParsesEveryField) {
   EXPECT_EQ(config->keep_alive_seconds, 9);
 }
 
+TEST(ConfigTest, ParsesTheAlicomSection) {
+  auto config = ParseConfig(R"({
+    "accounts": [{"id": "42", "uid": "1092397003988387",
+                  "access_keys": [{"id": "k", "secret": "s"}]}],
+    "alicom": {"mns_account_id": "1", "token_lifetime_seconds": 600,
+               "expired_token_code": "AccessDenied", "expired_token_status": 401,
+               "report_delay_seconds": 0, "sign_names": ["阿里云"],
+               "templates": {"SMS_1": "验证码${code}"},
+               "rules": [{"phone": "139*", "outcome": "failed",
+                          "err_code": "MK:0001", "err_msg": "空号",
+                          "reports": 2, "delay_seconds": 5}]}
+  })");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->accounts[0].uid, "1092397003988387");
+  EXPECT_EQ(config->alicom.mns_account_id, "1");
+  EXPECT_EQ(config->alicom.token_lifetime, Duration(600'000));
+  EXPECT_EQ(config->wire_settings.expired_token_code, "AccessDenied");
+  EXPECT_EQ(config->wire_settings.expired_token_status, 401);
+  EXPECT_EQ(config->alicom.sms.report_delay_seconds, 0);
+  EXPECT_EQ(config->alicom.sms.sign_names[0], "阿里云");
+  EXPECT_EQ(config->alicom.sms.templates.at("SMS_1"), "验证码${code}");
+  ASSERT_EQ(config->alicom.sms.rules.size(), 1u);
+  const OutcomeRule& rule = config->alicom.sms.rules[0];
+  EXPECT_FALSE(rule.delivered);
+  EXPECT_EQ(rule.err_code, "MK:0001");
+  EXPECT_EQ(rule.reports, 2);
+  EXPECT_EQ(rule.delay_seconds, 5);
+  EXPECT_EQ(OutcomeRulesToJson(config->alicom.sms.rules)[0]["outcome"],
+            "failed");
+  // An account without a uid uses its id.
+  EXPECT_EQ(ParseConfig(R"({"accounts": [{"id": "7"}]})")->accounts[0].uid,
+            "7");
+}
+
 TEST(ConfigTest, ErrorsNameTheJsonPath) {
   auto expect_error = [](const std::string& json, const std::string& text) {
     auto config = ParseConfig(json);
@@ -76,6 +110,12 @@ TEST(ConfigTest, ErrorsNameTheJsonPath) {
                "$.settings.strict: unknown setting");
   expect_error(R"({"settings": {"batch_send_failure_status": 200}})",
                "error statuses must be 400..599");
+  expect_error(R"({"alicom": {"rules": [{"phone": "1", "reports": 3}]}})",
+               "$.alicom.rules[0].reports: must be 0, 1 or 2");
+  expect_error(R"({"alicom": {"rules": [{"outcome": "failed"}]}})",
+               "$.alicom.rules[0].phone: is required");
+  expect_error(R"({"alicom": {"token_lifetime_seconds": 0}})",
+               "$.alicom.token_lifetime_seconds: must be positive");
 }
 
 }  // namespace

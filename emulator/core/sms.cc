@@ -234,6 +234,10 @@ std::optional<TimePoint> SmsCenter::NextDue() const {
 StatusOr<SendDetailsPage> SmsCenter::QuerySendDetails(
     const SendDetailsQuery& query, TimePoint now) const {
   const Status invalid = BusinessError("isv.INVALID_PARAMETERS", "参数异常");
+  // Exactly one number per query (spec alicom §6.3).
+  if (!IsMainlandMobileNumber(query.phone_number)) {
+    return BusinessError("isv.MOBILE_NUMBER_ILLEGAL", "非法手机号");
+  }
   const std::string& d = query.send_date;
   if (d.size() != 8 || !std::all_of(d.begin(), d.end(), ::isdigit)) {
     return invalid;

@@ -195,6 +195,13 @@ TEST_F(SmsCenterTest, QuerySendDetailsKeepsToTheLast30BeijingDays) {
   EXPECT_EQ(query("20240132").error_code(), "isv.INVALID_PARAMETERS");
   EXPECT_EQ(query("20240101", 51).error_code(), "isv.INVALID_PARAMETERS");
   EXPECT_EQ(query("20240101", 0).error_code(), "isv.INVALID_PARAMETERS");
+  EXPECT_EQ(sms.QuerySendDetails({.account = kUid,
+                                  .phone_number = "13800000000,13900000000",
+                                  .send_date = "20240101"},
+                                 kT0)
+                .status()
+                .error_code(),
+            "isv.MOBILE_NUMBER_ILLEGAL");
 }
 
 TEST_F(SmsCenterTest, SendDateIsTheBeijingCalendarDay) {
