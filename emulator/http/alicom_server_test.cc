@@ -354,6 +354,15 @@ TEST_F(AlicomServerTest, SignatureMismatchQuotesTheServersStringToSign) {
           "GET&%2F&AccessKeyId%3Dmns-emulator-key%26Action%3DSendSms.*"));
 }
 
+TEST_F(AlicomServerTest, LooseAuthAcceptsABadPopSignature) {
+  EmulatorConfig config = DefaultConfig();
+  config.auth = AuthMode::kLoose;
+  Start(config);
+  auto reply = PopTestClient(server_->port(), {.secret = "wrong"})
+                   .Call("QueryTokenForMnsQueue", {{"MessageType", "SmsUp"}});
+  EXPECT_EQ(reply.json["Code"], "OK") << reply.body;
+}
+
 TEST_F(AlicomServerTest, ANonceCannotBeUsedTwice) {
   auto first = pop_->Call("QueryTokenForMnsQueue", {{"MessageType", "SmsUp"},
                                                     {"SignatureNonce", "n-1"}});

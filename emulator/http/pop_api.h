@@ -8,6 +8,7 @@
 #ifndef MNS_EMULATOR_HTTP_POP_API_H_
 #define MNS_EMULATOR_HTTP_POP_API_H_
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -30,6 +31,8 @@ struct PopApiOptions {
   // Alicom uid of each MNS account id (default: the account id itself).
   std::map<std::string, std::string> uid_of_account;
   std::string default_account;  // for AuthMode::kOff
+  // Receives warnings (a bad signature accepted in loose mode).
+  std::function<void(const std::string&)> log;
 };
 
 class PopApi {
@@ -51,6 +54,10 @@ class PopApi {
   StatusOr<Principal> AuthenticateV3(const HttpRequest& request, Call& call);
   // SignatureNonceUsed for a nonce seen within the skew window.
   Status CheckNonce(const std::string& nonce);
+  // SignatureDoesNotMatch quoting the server's string to sign, or in loose
+  // mode a logged warning and OK.
+  Status SignatureMismatch(const std::string& string_to_sign,
+                           const std::string& access_key_id);
   HttpResponse Render(const Call& call, int status,
                       const nlohmann::ordered_json& body) const;
 

@@ -122,7 +122,8 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
       PopApiOptions{.auth = c.auth,
                     .max_clock_skew = c.wire_settings.max_clock_skew,
                     .uid_of_account = uid_of_account,
-                    .default_account = c.accounts.front().id});
+                    .default_account = c.accounts.front().id,
+                    .log = LogLine});
 
   server->mns_ = std::make_unique<MnsApi>(
       server->queues_.get(), &server->credentials_, &server->random_,

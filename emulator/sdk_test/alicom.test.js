@@ -190,4 +190,15 @@ test('gateway errors: wrong secret, unknown action', async () => {
   assert.match(err.message, /server string to sign is:GET&%2F&AccessKeyId%3D/);
   const unknown = await errorOf(pop.request('NoSuchAction', {}));
   assert.equal(unknown.code, 'InvalidAction.NotFound');
+
+  const wrongTea = new Dysmsapi.default(new $OpenApiUtil.Config({
+    accessKeyId: DEFAULT_KEY.id, accessKeySecret: 'wrong',
+    endpoint: emulator.address.replace('http://', ''), protocol: 'http',
+  }));
+  const v3 = await errorOf(wrongTea.sendSms(new Dysmsapi.SendSmsRequest({
+    phoneNumbers: '13800000000', signName: 'x', templateCode: 'y',
+  })));
+  assert.equal(v3.code, 'SignatureDoesNotMatch');
+  assert.equal(v3.statusCode, 400);
+  assert.match(v3.data.Message, /server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/);
 });
