@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <ctime>
+#include "client/common/testing/scoped_time_zone.h"
 
 namespace mns {
 namespace {
@@ -39,21 +38,7 @@ TEST(TimeFormatTest, Iso8601RoundTrips) {
 
 class BeijingTimeTest : public ::testing::TestWithParam<const char*> {
  protected:
-  void SetUp() override {
-    const char* old = std::getenv("TZ");
-    if (old != nullptr) old_tz_ = old;
-    setenv("TZ", GetParam(), 1);
-    tzset();
-  }
-  void TearDown() override {
-    if (old_tz_) {
-      setenv("TZ", old_tz_->c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
-  std::optional<std::string> old_tz_;
+  testing::ScopedTimeZone zone_{GetParam()};
 };
 
 TEST_P(BeijingTimeTest, IsUtcPlusEightWhateverTheHostZone) {

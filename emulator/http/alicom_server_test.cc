@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/common/crypto.h"
+#include "client/common/testing/scoped_time_zone.h"
 #include "client/common/time_format.h"
 #include "emulator/http/pop_auth.h"
 #include "emulator/http/server.h"
@@ -111,21 +112,7 @@ class AlicomServerTest : public ::testing::Test {
 class TokenTimeZoneTest : public AlicomServerTest,
                           public ::testing::WithParamInterface<const char*> {
  protected:
-  void SetUp() override {
-    if (const char* tz = std::getenv("TZ")) old_tz_ = tz;
-    setenv("TZ", GetParam(), 1);
-    tzset();
-    AlicomServerTest::SetUp();
-  }
-  void TearDown() override {
-    if (old_tz_) {
-      setenv("TZ", old_tz_->c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
-  std::optional<std::string> old_tz_;
+  ::mns::testing::ScopedTimeZone zone_{GetParam()};
 };
 
 TEST_P(TokenTimeZoneTest, TokenTimesAreBeijingAndExpiryFollowsTheClock) {

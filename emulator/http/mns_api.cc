@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "client/common/crypto.h"
+#include "client/common/strings.h"
 #include "client/common/time_format.h"
 #include "emulator/core/errors.h"
 #include "emulator/http/mns_auth.h"
@@ -39,7 +40,7 @@ StatusOr<int64_t> ParseInteger(const std::string& text,
 }
 
 bool IsTrue(const std::optional<std::string>& value) {
-  return value && strcasecmp(value->c_str(), "true") == 0;
+  return value && EqualsIgnoreCase(*value, "true");
 }
 
 HttpResponse XmlResponse(int status, std::string body) {

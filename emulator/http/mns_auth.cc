@@ -5,27 +5,9 @@
 #include <vector>
 
 #include "client/common/crypto.h"
+#include "client/common/strings.h"
 
 namespace mns::emulator {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(c));
-  return out;
-}
-
-}  // namespace
 
 std::string MnsStringToSign(const HttpRequest& request) {
   std::string date = request.Header("Date").value_or(
@@ -35,9 +17,10 @@ std::string MnsStringToSign(const HttpRequest& request) {
       "\n" + request.Header("Content-Type").value_or("") + "\n" + date + "\n";
   std::vector<std::pair<std::string, std::string>> mns_headers;
   for (const auto& [name, value] : request.headers) {
-    std::string lower = Lower(name);
+    std::string lower = AsciiLower(name);
     if (lower.starts_with("x-mns-")) {
-      mns_headers.emplace_back(std::move(lower), std::string(Trim(value)));
+      mns_headers.emplace_back(std::move(lower),
+                               std::string(TrimAsciiWhitespace(value)));
     }
   }
   std::sort(mns_headers.begin(), mns_headers.end());
@@ -54,7 +37,7 @@ std::string MnsSignature(std::string_view secret,
 }
 
 std::optional<MnsAuthorization> ParseMnsAuthorization(std::string_view header) {
-  header = Trim(header);
+  header = TrimAsciiWhitespace(header);
   if (!header.starts_with("MNS ")) return std::nullopt;
   header.remove_prefix(4);
   size_t colon = header.rfind(':');
@@ -62,8 +45,9 @@ std::optional<MnsAuthorization> ParseMnsAuthorization(std::string_view header) {
       colon + 1 == header.size()) {
     return std::nullopt;
   }
-  return MnsAuthorization{std::string(Trim(header.substr(0, colon))),
-                          std::string(Trim(header.substr(colon + 1)))};
+  return MnsAuthorization{
+      std::string(TrimAsciiWhitespace(header.substr(0, colon))),
+      std::string(TrimAsciiWhitespace(header.substr(colon + 1)))};
 }
 
 }  // namespace mns::emulator

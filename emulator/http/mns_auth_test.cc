@@ -2,30 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
+#include "emulator/testing/signing_vectors.h"
 
 namespace mns::emulator {
 namespace {
 
-struct Vector {
-  std::string name;
-  nlohmann::json data;
-  friend void PrintTo(const Vector& v, std::ostream* os) { *os << v.name; }
-};
+using ::mns::emulator::testing::LoadSigningVectors;
+using ::mns::emulator::testing::SigningVector;
+using ::mns::emulator::testing::SigningVectorName;
 
-std::vector<Vector> LoadVectors() {
-  std::ifstream in(std::string(MNS_FIXTURES_DIR) + "/signing/mns_v2.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto root = nlohmann::json::parse(text.str());
-  std::vector<Vector> out;
-  for (const auto& v : root["vectors"]) out.push_back({v["name"], v});
-  return out;
-}
-
-class MnsV2VectorTest : public ::testing::TestWithParam<Vector> {};
+class MnsV2VectorTest : public ::testing::TestWithParam<SigningVector> {};
 
 TEST_P(MnsV2VectorTest, VerifierComputesTheVectorsStringAndSignature) {
   const auto& v = GetParam().data;
@@ -41,10 +27,8 @@ TEST_P(MnsV2VectorTest, VerifierComputesTheVectorsStringAndSignature) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, MnsV2VectorTest,
-                         ::testing::ValuesIn(LoadVectors()),
-                         [](const ::testing::TestParamInfo<Vector>& info) {
-                           return info.param.name;
-                         });
+                         ::testing::ValuesIn(LoadSigningVectors("mns_v2.json")),
+                         SigningVectorName);
 
 TEST(MnsAuthTest, DateLineFallsBackToXMnsDate) {
   HttpRequest request{.method = "GET", .target = "/queues"};

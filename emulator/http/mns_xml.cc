@@ -6,6 +6,7 @@
 #include <cstring>
 #include <pugixml.hpp>
 
+#include "client/common/strings.h"
 #include "emulator/core/errors.h"
 
 namespace mns::emulator {
@@ -29,18 +30,8 @@ std::string_view LocalName(const pugi::xml_node& node) {
   return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
-std::string_view Trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 StatusOr<int64_t> IntValue(const pugi::xml_node& node) {
-  std::string_view text = Trimmed(node.child_value());
+  std::string_view text = TrimAsciiWhitespace(node.child_value());
   int64_t value = 0;
   auto [end, ec] =
       std::from_chars(text.data(), text.data() + text.size(), value);
@@ -51,11 +42,9 @@ StatusOr<int64_t> IntValue(const pugi::xml_node& node) {
 }
 
 StatusOr<bool> BoolValue(const pugi::xml_node& node) {
-  std::string_view text = Trimmed(node.child_value());
-  if (text.size() == 4 && strncasecmp(text.data(), "true", 4) == 0) return true;
-  if (text.size() == 5 && strncasecmp(text.data(), "false", 5) == 0) {
-    return false;
-  }
+  std::string_view text = TrimAsciiWhitespace(node.child_value());
+  if (EqualsIgnoreCase(text, "true")) return true;
+  if (EqualsIgnoreCase(text, "false")) return false;
   return SchemaError(std::string(LocalName(node)) + " is not True or False");
 }
 
@@ -204,7 +193,7 @@ StatusOr<SendRequest> ParseMessage(const pugi::xml_node& node) {
 
 StatusOr<QueueAttributeUpdate> ParseQueueBody(std::string_view body) {
   QueueAttributeUpdate update;
-  if (Trimmed(body).empty()) return update;
+  if (TrimAsciiWhitespace(body).empty()) return update;
   pugi::xml_document doc;
   MNS_ASSIGN_OR_RETURN(pugi::xml_node root, Parse(doc, body, {"Queue"}));
   for (pugi::xml_node child : root.children()) {
@@ -262,7 +251,7 @@ StatusOr<std::vector<std::string>> ParseReceiptHandlesBody(
       return SchemaError("the element " + std::string(LocalName(child)) +
                          " is not expected in ReceiptHandles");
     }
-    handles.emplace_back(Trimmed(child.child_value()));
+    handles.emplace_back(TrimAsciiWhitespace(child.child_value()));
   }
   return handles;
 }

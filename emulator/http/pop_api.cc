@@ -6,6 +6,7 @@
 #include <pugixml.hpp>
 
 #include "client/common/crypto.h"
+#include "client/common/strings.h"
 #include "client/common/time_format.h"
 #include "emulator/http/pop_auth.h"
 
@@ -110,6 +111,12 @@ StatusOr<std::vector<std::string>> JsonStringArray(const std::string& text,
   return out;
 }
 
+// POST bodies carry parameters only as a form (spec alicom §2.2).
+bool IsForm(const HttpRequest& request) {
+  return StartsWithIgnoreCase(request.Header("Content-Type").value_or(""),
+                              "application/x-www-form-urlencoded");
+}
+
 }  // namespace
 
 struct PopApi::Call {
@@ -140,14 +147,10 @@ bool PopApi::IsPopRequest(const HttpRequest& request) {
   std::map<std::string, std::string> query;
   ParseFormParams(request.raw_query(), query);
   if (query.count("Action") > 0) return true;
-  const auto type = request.Header("Content-Type");
-  if (type && strncasecmp(type->c_str(), "application/x-www-form-urlencoded",
-                          33) == 0) {
-    std::map<std::string, std::string> form;
-    ParseFormParams(request.body, form);
-    return form.count("Action") > 0;
-  }
-  return false;
+  if (!IsForm(request)) return false;
+  std::map<std::string, std::string> form;
+  ParseFormParams(request.body, form);
+  return form.count("Action") > 0;
 }
 
 HttpResponse PopApi::Handle(const HttpRequest& request) {
@@ -196,16 +199,12 @@ HttpResponse PopApi::Render(const Call& call, int status,
 StatusOr<json> PopApi::Dispatch(const HttpRequest& request, Call& call) {
   ParseFormParams(request.raw_query(), call.query);
   call.params = call.query;
-  const auto type = request.Header("Content-Type");
-  if (type && strncasecmp(type->c_str(), "application/x-www-form-urlencoded",
-                          33) == 0) {
-    ParseFormParams(request.body, call.params);
-  }
+  if (IsForm(request)) ParseFormParams(request.body, call.params);
   const bool v3 = request.Header("Authorization")
                       .value_or("")
                       .starts_with("ACS3-HMAC-SHA256");
   if (const std::string* format = call.Param("Format"); format && !v3) {
-    call.xml = strcasecmp(format->c_str(), "XML") == 0;
+    call.xml = EqualsIgnoreCase(*format, "XML");
   }
   call.action = v3 ? request.Header("x-acs-action").value_or("")
                    : (call.Param("Action") ? *call.Param("Action") : "");

@@ -4,21 +4,9 @@
 #include <cctype>
 
 #include "client/common/crypto.h"
+#include "client/common/strings.h"
 
 namespace mns::emulator {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-}  // namespace
 
 std::string PopEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -38,17 +26,7 @@ std::string PopEncode(std::string_view text) {
 
 void ParseFormParams(std::string_view text,
                      std::map<std::string, std::string>& params) {
-  while (!text.empty()) {
-    size_t amp = text.find('&');
-    std::string_view pair = text.substr(0, amp);
-    text = amp == std::string_view::npos ? std::string_view()
-                                         : text.substr(amp + 1);
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string name = PercentDecode(pair.substr(0, eq), true);
-    std::string value = eq == std::string_view::npos
-                            ? ""
-                            : PercentDecode(pair.substr(eq + 1), true);
+  for (auto& [name, value] : SplitParams(text, /*plus_is_space=*/true)) {
     params.emplace(std::move(name), std::move(value));
   }
 }
@@ -72,7 +50,7 @@ std::string PopV1Signature(std::string_view secret,
 }
 
 std::optional<AcsAuthorization> ParseAcsAuthorization(std::string_view header) {
-  header = Trim(header);
+  header = TrimAsciiWhitespace(header);
   constexpr std::string_view kScheme = "ACS3-HMAC-SHA256 ";
   if (!header.starts_with(kScheme)) return std::nullopt;
   header.remove_prefix(kScheme.size());
@@ -80,7 +58,7 @@ std::optional<AcsAuthorization> ParseAcsAuthorization(std::string_view header) {
   bool has_credential = false, has_headers = false, has_signature = false;
   while (!header.empty()) {
     size_t comma = header.find(',');
-    std::string_view part = Trim(header.substr(0, comma));
+    std::string_view part = TrimAsciiWhitespace(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view()
                                              : header.substr(comma + 1);
     size_t eq = part.find('=');
@@ -92,8 +70,7 @@ std::optional<AcsAuthorization> ParseAcsAuthorization(std::string_view header) {
     } else if (key == "SignedHeaders") {
       while (!value.empty()) {
         size_t semi = value.find(';');
-        std::string name(value.substr(0, semi));
-        std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+        std::string name = AsciiLower(value.substr(0, semi));
         if (!name.empty()) out.signed_headers.push_back(std::move(name));
         value = semi == std::string_view::npos ? std::string_view()
                                                : value.substr(semi + 1);
@@ -120,8 +97,10 @@ std::string PopV3CanonicalRequest(
   std::sort(names.begin(), names.end());
   std::string headers, header_list;
   for (const std::string& name : names) {
-    headers += name + ":" +
-               std::string(Trim(request.Header(name).value_or(""))) + "\n";
+    headers +=
+        name + ":" +
+        std::string(TrimAsciiWhitespace(request.Header(name).value_or(""))) +
+        "\n";
     if (!header_list.empty()) header_list += ';';
     header_list += name;
   }

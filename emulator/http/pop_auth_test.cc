@@ -2,36 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
+#include "emulator/testing/signing_vectors.h"
 
 namespace mns::emulator {
 namespace {
 
-struct Vector {
-  std::string name;
-  nlohmann::json data;
-  friend void PrintTo(const Vector& v, std::ostream* os) { *os << v.name; }
-};
+using ::mns::emulator::testing::LoadSigningVectors;
+using ::mns::emulator::testing::SigningVector;
+using ::mns::emulator::testing::SigningVectorName;
 
-std::vector<Vector> Load(const std::string& file) {
-  std::ifstream in(std::string(MNS_FIXTURES_DIR) + "/signing/" + file);
-  std::stringstream text;
-  text << in.rdbuf();
-  const nlohmann::json root = nlohmann::json::parse(text.str());
-  std::vector<Vector> out;
-  for (const auto& v : root["vectors"]) {
-    out.push_back({v["name"], v});
-  }
-  return out;
-}
-
-std::string VectorName(const ::testing::TestParamInfo<Vector>& info) {
-  return info.param.name;
-}
-
-class PopV1VectorTest : public ::testing::TestWithParam<Vector> {};
+class PopV1VectorTest : public ::testing::TestWithParam<SigningVector> {};
 
 TEST_P(PopV1VectorTest, VerifierComputesTheVectorsStringAndSignature) {
   const auto& v = GetParam().data;
@@ -47,9 +27,10 @@ TEST_P(PopV1VectorTest, VerifierComputesTheVectorsStringAndSignature) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, PopV1VectorTest,
-                         ::testing::ValuesIn(Load("pop_v1.json")), VectorName);
+                         ::testing::ValuesIn(LoadSigningVectors("pop_v1.json")),
+                         SigningVectorName);
 
-class PopV3VectorTest : public ::testing::TestWithParam<Vector> {};
+class PopV3VectorTest : public ::testing::TestWithParam<SigningVector> {};
 
 TEST_P(PopV3VectorTest,
        VerifierComputesTheVectorsCanonicalRequestAndSignature) {
@@ -81,7 +62,8 @@ TEST_P(PopV3VectorTest,
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, PopV3VectorTest,
-                         ::testing::ValuesIn(Load("pop_v3.json")), VectorName);
+                         ::testing::ValuesIn(LoadSigningVectors("pop_v3.json")),
+                         SigningVectorName);
 
 TEST(PopAuthTest, EncodesAsPopDoes) {
   EXPECT_EQ(PopEncode("a b*c~d/é"), "a%20b%2Ac~d%2F%C3%A9");

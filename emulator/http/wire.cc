@@ -1,9 +1,9 @@
 #include "emulator/http/wire.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <cctype>
+
+#include "client/common/strings.h"
 
 namespace mns::emulator {
 namespace {
@@ -13,10 +13,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace
@@ -68,21 +64,26 @@ std::string PercentDecode(std::string_view text, bool plus_is_space) {
   return out;
 }
 
-QueryParams::QueryParams(std::string_view raw_query) {
-  while (!raw_query.empty()) {
-    size_t amp = raw_query.find('&');
-    std::string_view pair = raw_query.substr(0, amp);
-    raw_query = amp == std::string_view::npos ? std::string_view()
-                                              : raw_query.substr(amp + 1);
+std::vector<std::pair<std::string, std::string>> SplitParams(
+    std::string_view text, bool plus_is_space) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  while (!text.empty()) {
+    size_t amp = text.find('&');
+    std::string_view pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view()
+                                         : text.substr(amp + 1);
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    std::string_view name = pair.substr(0, eq);
     std::string_view value =
         eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    pairs_.emplace_back(PercentDecode(name, false),
-                        PercentDecode(value, false));
+    pairs.emplace_back(PercentDecode(pair.substr(0, eq), plus_is_space),
+                       PercentDecode(value, plus_is_space));
   }
+  return pairs;
 }
+
+QueryParams::QueryParams(std::string_view raw_query)
+    : pairs_(SplitParams(raw_query, /*plus_is_space=*/false)) {}
 
 std::optional<std::string> QueryParams::Get(std::string_view name) const {
   for (const auto& [n, v] : pairs_) {

@@ -56,6 +56,11 @@ class QueryParams {
 
 std::string PercentDecode(std::string_view text, bool plus_is_space);
 
+// Splits "a=1&b=2" into decoded pairs, each on its first '='; with
+// `plus_is_space`, '+' reads as a space (form encoding).
+std::vector<std::pair<std::string, std::string>> SplitParams(
+    std::string_view text, bool plus_is_space);
+
 }  // namespace mns::emulator
 
 #endif  // MNS_EMULATOR_HTTP_WIRE_H_

@@ -1,0 +1,19 @@
+// ASCII string helpers the wire formats need: header names and protocol
+// keywords compare without case, values are trimmed of ASCII white space.
+// Pure functions, thread-safe.
+#ifndef MNS_COMMON_STRINGS_H_
+#define MNS_COMMON_STRINGS_H_
+
+#include <string>
+#include <string_view>
+
+namespace mns {
+
+std::string_view TrimAsciiWhitespace(std::string_view text);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix);
+std::string AsciiLower(std::string_view text);
+
+}  // namespace mns
+
+#endif  // MNS_COMMON_STRINGS_H_
