@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "emulator/testing/signing_vectors.h"
+#include "client/common/testing/signing_vectors.h"
 
 namespace mns::emulator {
 namespace {
 
-using ::mns::emulator::testing::LoadSigningVectors;
-using ::mns::emulator::testing::SigningVector;
-using ::mns::emulator::testing::SigningVectorName;
+using ::mns::testing::LoadSigningVectors;
+using ::mns::testing::SigningVector;
+using ::mns::testing::SigningVectorName;
 
 class MnsV2VectorTest : public ::testing::TestWithParam<SigningVector> {};
 

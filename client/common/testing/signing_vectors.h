@@ -1,7 +1,7 @@
 // Loads the signing vectors of fixtures/signing/ for parameterised tests.
 // Each vector keeps its JSON as recorded; tests read the fields they need.
-#ifndef MNS_EMULATOR_TESTING_SIGNING_VECTORS_H_
-#define MNS_EMULATOR_TESTING_SIGNING_VECTORS_H_
+#ifndef MNS_COMMON_TESTING_SIGNING_VECTORS_H_
+#define MNS_COMMON_TESTING_SIGNING_VECTORS_H_
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace mns::emulator::testing {
+namespace mns::testing {
 
 struct SigningVector {
   std::string name;
@@ -38,6 +38,6 @@ inline std::string SigningVectorName(
   return info.param.name;
 }
 
-}  // namespace mns::emulator::testing
+}  // namespace mns::testing
 
-#endif  // MNS_EMULATOR_TESTING_SIGNING_VECTORS_H_
+#endif  // MNS_COMMON_TESTING_SIGNING_VECTORS_H_

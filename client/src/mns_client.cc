@@ -1,0 +1,535 @@
+#include "mns/mns_client.h"
+
+#include <charconv>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <pugixml.hpp>
+
+#include "client/common/crypto.h"
+#include "client/common/random.h"
+#include "client/common/strings.h"
+#include "client/common/time_format.h"
+#include "client/src/mns_signer.h"
+#include "client/src/transport.h"
+
+namespace mns {
+namespace {
+
+using internal::HttpCall;
+using internal::HttpReply;
+
+constexpr char kVersion[] = "2015-06-06";
+constexpr char kNamespace[] = "http://mns.aliyuncs.com/doc/v1/";
+
+std::string_view LocalName(const pugi::xml_node& node) {
+  std::string_view name = node.name();
+  size_t colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+// The text of `parent`'s child with this local name, or "".
+std::string Child(const pugi::xml_node& parent, std::string_view name) {
+  for (pugi::xml_node child : parent.children()) {
+    if (LocalName(child) == name) return child.child_value();
+  }
+  return "";
+}
+
+int64_t ChildInt(const pugi::xml_node& parent, std::string_view name) {
+  std::string text = Child(parent, name);
+  int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+StatusCode CodeForHttpStatus(int status) {
+  switch (status) {
+    case 400:
+      return StatusCode::kInvalidArgument;
+    case 401:
+      return StatusCode::kUnauthenticated;
+    case 403:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
+    case 409:
+      return StatusCode::kAlreadyExists;
+    case 429:
+      return StatusCode::kResourceExhausted;
+    default:
+      return status >= 500 ? StatusCode::kUnavailable : StatusCode::kUnknown;
+  }
+}
+
+// The Status of a failed reply: its <Error> code and message, or the HTTP
+// status when the body is not an MNS error.
+Status ErrorOf(const HttpReply& reply) {
+  pugi::xml_document doc;
+  std::string code, message, request_id = reply.Header("x-mns-request-id");
+  if (doc.load_buffer(reply.body.data(), reply.body.size()) &&
+      LocalName(doc.document_element()) == "Error") {
+    code = Child(doc.document_element(), "Code");
+    message = Child(doc.document_element(), "Message");
+    if (request_id.empty())
+      request_id = Child(doc.document_element(), "RequestId");
+  }
+  if (message.empty()) message = "HTTP " + std::to_string(reply.status);
+  return Status(CodeForHttpStatus(reply.status), message, code)
+      .set_request_id(request_id);
+}
+
+bool IsSuccess(const HttpReply& reply) {
+  return reply.status >= 200 && reply.status < 300;
+}
+
+std::string Render(const pugi::xml_document& doc) {
+  struct Writer : pugi::xml_writer {
+    std::string text;
+    void write(const void* data, size_t size) override {
+      text.append(static_cast<const char*>(data), size);
+    }
+  } writer;
+  doc.save(writer, "", pugi::format_raw, pugi::encoding_utf8);
+  return writer.text;
+}
+
+pugi::xml_node NewDocument(pugi::xml_document& doc, const char* root) {
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  pugi::xml_node node = doc.append_child(root);
+  node.append_attribute("xmlns") = kNamespace;
+  return node;
+}
+
+void Add(pugi::xml_node node, const char* name, const std::string& value) {
+  node.append_child(name).text().set(value.c_str());
+}
+
+std::string QueueBody(const QueueAttributes& a) {
+  pugi::xml_document doc;
+  pugi::xml_node q = NewDocument(doc, "Queue");
+  auto add = [&](const char* name, const std::optional<int64_t>& v) {
+    if (v) Add(q, name, std::to_string(*v));
+  };
+  add("DelaySeconds", a.delay_seconds);
+  add("MaximumMessageSize", a.maximum_message_size);
+  add("MessageRetentionPeriod", a.message_retention_period);
+  add("VisibilityTimeout", a.visibility_timeout);
+  add("PollingWaitSeconds", a.polling_wait_seconds);
+  if (a.logging_enabled)
+    Add(q, "LoggingEnabled", *a.logging_enabled ? "True" : "False");
+  return Render(doc);
+}
+
+std::optional<pugi::xml_node> Root(pugi::xml_document& doc,
+                                   const std::string& body,
+                                   std::string_view name) {
+  if (!doc.load_buffer(body.data(), body.size())) return std::nullopt;
+  pugi::xml_node root = doc.document_element();
+  if (LocalName(root) != name) return std::nullopt;
+  return root;
+}
+
+Status Malformed(const HttpReply& reply, std::string_view what) {
+  return Status(StatusCode::kInternal,
+                "unexpected " + std::string(what) +
+                    " reply: " + reply.body.substr(0, 200))
+      .set_request_id(reply.Header("x-mns-request-id"));
+}
+
+}  // namespace
+
+struct MnsClient::Impl {
+  ClientOptions options;
+  std::shared_ptr<internal::Transport> transport;
+  std::shared_ptr<Clock> clock;
+  Random random;
+
+  // Builds, signs and sends a request, retrying per the policy. Returns the
+  // last reply whatever its status; a transport error only when no reply
+  // came.
+  StatusOr<HttpReply> Call(const std::string& method, const std::string& target,
+                           const std::string& body, internal::Headers extra,
+                           bool retryable, Duration wait = Duration(0));
+  Duration Backoff(int attempt);
+  void Sleep(Duration d);
+  Message ParseMessage(const pugi::xml_node& node) const;
+};
+
+Duration MnsClient::Impl::Backoff(int attempt) {
+  const RetryPolicy& p = options.retry;
+  const double ceiling = std::min<double>(
+      static_cast<double>(p.max_delay.count()),
+      p.initial_delay.count() * std::pow(p.multiplier, attempt));
+  return Duration(random.Uniform(0, static_cast<int64_t>(ceiling)));
+}
+
+void MnsClient::Impl::Sleep(Duration d) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::unique_lock<std::mutex> lock(mutex);
+  const TimePoint until = clock->Now() + d;
+  while (clock->Now() < until) clock->WaitUntil(lock, cv, until);
+}
+
+StatusOr<HttpReply> MnsClient::Impl::Call(const std::string& method,
+                                          const std::string& target,
+                                          const std::string& body,
+                                          internal::Headers extra,
+                                          bool retryable, Duration wait) {
+  const int attempts = retryable ? std::max(1, options.retry.max_attempts) : 1;
+  Status last;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    if (attempt > 0) Sleep(Backoff(attempt - 1));
+    MNS_ASSIGN_OR_RETURN(Credentials creds, options.credentials->Get());
+    HttpCall call{.method = method,
+                  .target = target,
+                  .body = body,
+                  .read_timeout = options.read_timeout + wait};
+    call.headers = {{"Date", FormatHttpDate(clock->Now())},
+                    {"x-mns-version", kVersion}};
+    if (!body.empty()) {
+      call.headers.emplace_back("Content-Type", "text/xml;charset=UTF-8");
+      call.headers.emplace_back("Content-MD5",
+                                Base64Encode(HexLower(Md5(body))));
+    }
+    for (auto& header : extra) call.headers.push_back(header);
+    call.headers.emplace_back(
+        "Authorization",
+        internal::MnsV2Authorization(
+            creds.access_key_id, creds.access_key_secret,
+            internal::MnsV2StringToSign(method, call.headers, target)));
+    // The token goes unsigned, after the signature, as every SDK but the
+    // Android one sends it (spec mns §2.2).
+    if (!creds.security_token.empty()) {
+      call.headers.emplace_back("security-token", creds.security_token);
+    }
+    auto reply = transport->Send(call);
+    if (!reply.ok()) {
+      last = reply.status();
+      continue;
+    }
+    if (IsSuccess(*reply)) return reply;
+    Status error = ErrorOf(*reply);
+    const bool transient =
+        reply->status >= 500 || error.error_code() == "QpsLimitExceeded";
+    if (!transient || error.error_code() == "MessageNotExist") return reply;
+    last = error;
+    if (attempt + 1 == attempts) return reply;
+  }
+  return last;
+}
+
+Message MnsClient::Impl::ParseMessage(const pugi::xml_node& node) const {
+  Message m{
+      .message_id = Child(node, "MessageId"),
+      .body_md5 = Child(node, "MessageBodyMD5"),
+      .receipt_handle = Child(node, "ReceiptHandle"),
+      .enqueue_time = FromUnixMillis(ChildInt(node, "EnqueueTime")),
+      .next_visible_time = FromUnixMillis(ChildInt(node, "NextVisibleTime")),
+      .dequeue_count = ChildInt(node, "DequeueCount"),
+      .priority = ChildInt(node, "Priority")};
+  m.raw_body = Child(node, "MessageBody");
+  m.body = m.raw_body;
+  if (options.base64_bodies) {
+    if (auto decoded = Base64Decode(m.raw_body)) m.body = std::move(*decoded);
+  }
+  if (int64_t first = ChildInt(node, "FirstDequeueTime"); first > 0) {
+    m.first_dequeue_time = FromUnixMillis(first);
+  }
+  return m;
+}
+
+MnsClient::MnsClient(ClientOptions options)
+    : MnsClient(options, internal::MakeHttpTransport(
+                             options.endpoint, options.connect_timeout)) {}
+
+MnsClient::MnsClient(ClientOptions options,
+                     std::shared_ptr<internal::Transport> transport)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->transport = std::move(transport);
+  impl_->clock = impl_->options.clock ? impl_->options.clock
+                                      : std::make_shared<SystemClock>();
+}
+
+MnsClient::~MnsClient() = default;
+
+StatusOr<bool> MnsClient::CreateQueue(const std::string& queue,
+                                      const QueueAttributes& attributes) {
+  MNS_ASSIGN_OR_RETURN(
+      HttpReply reply,
+      impl_->Call("PUT", "/queues/" + queue, QueueBody(attributes), {}, true));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  return reply.status == 201;
+}
+
+Status MnsClient::SetQueueAttributes(const std::string& queue,
+                                     const QueueAttributes& attributes) {
+  MNS_ASSIGN_OR_RETURN(
+      HttpReply reply,
+      impl_->Call("PUT", "/queues/" + queue + "?metaoverride=true",
+                  QueueBody(attributes), {}, true));
+  return IsSuccess(reply) ? OkStatus() : ErrorOf(reply);
+}
+
+StatusOr<QueueInfo> MnsClient::GetQueueAttributes(const std::string& queue) {
+  MNS_ASSIGN_OR_RETURN(HttpReply reply,
+                       impl_->Call("GET", "/queues/" + queue, "", {}, true));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  pugi::xml_document doc;
+  auto root = Root(doc, reply.body, "Queue");
+  if (!root) return Malformed(reply, "GetQueueAttributes");
+  const pugi::xml_node q = *root;
+  return QueueInfo{
+      .name = Child(q, "QueueName"),
+      .create_time = FromUnixMillis(ChildInt(q, "CreateTime") * 1000),
+      .last_modify_time = FromUnixMillis(ChildInt(q, "LastModifyTime") * 1000),
+      .delay_seconds = ChildInt(q, "DelaySeconds"),
+      .maximum_message_size = ChildInt(q, "MaximumMessageSize"),
+      .message_retention_period = ChildInt(q, "MessageRetentionPeriod"),
+      .visibility_timeout = ChildInt(q, "VisibilityTimeout"),
+      .polling_wait_seconds = ChildInt(q, "PollingWaitSeconds"),
+      .logging_enabled = EqualsIgnoreCase(Child(q, "LoggingEnabled"), "true"),
+      .active_messages = ChildInt(q, "ActiveMessages"),
+      .inactive_messages = ChildInt(q, "InactiveMessages"),
+      .delay_messages = ChildInt(q, "DelayMessages"),
+  };
+}
+
+Status MnsClient::DeleteQueue(const std::string& queue) {
+  MNS_ASSIGN_OR_RETURN(HttpReply reply,
+                       impl_->Call("DELETE", "/queues/" + queue, "", {}, true));
+  return IsSuccess(reply) ? OkStatus() : ErrorOf(reply);
+}
+
+StatusOr<QueuePage> MnsClient::ListQueues(const std::string& prefix,
+                                          const std::string& marker,
+                                          int page_size) {
+  internal::Headers headers = {{"x-mns-ret-number", std::to_string(page_size)}};
+  if (!prefix.empty()) headers.emplace_back("x-mns-prefix", prefix);
+  if (!marker.empty()) headers.emplace_back("x-mns-marker", marker);
+  MNS_ASSIGN_OR_RETURN(HttpReply reply,
+                       impl_->Call("GET", "/queues", "", headers, true));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  pugi::xml_document doc;
+  auto root = Root(doc, reply.body, "Queues");
+  if (!root) return Malformed(reply, "ListQueue");
+  QueuePage page;
+  for (pugi::xml_node child : root->children()) {
+    if (LocalName(child) == "Queue") {
+      std::string url = Child(child, "QueueURL");
+      page.queue_names.push_back(url.substr(url.rfind('/') + 1));
+      page.queue_urls.push_back(std::move(url));
+    } else if (LocalName(child) == "NextMarker") {
+      page.next_marker = child.child_value();
+    }
+  }
+  return page;
+}
+
+MnsClient::QueueNames MnsClient::ListAllQueues(const std::string& prefix,
+                                               int page_size) {
+  return QueueNames(this, prefix, page_size);
+}
+
+std::optional<std::string> MnsClient::QueueNames::Next() {
+  while (index_ == page_.size()) {
+    if (last_page_ || !status_.ok()) return std::nullopt;
+    auto page = client_->ListQueues(prefix_, marker_, page_size_);
+    if (!page.ok()) {
+      status_ = page.status();
+      return std::nullopt;
+    }
+    page_ = std::move(page->queue_names);
+    index_ = 0;
+    marker_ = page->next_marker;
+    last_page_ = marker_.empty();
+  }
+  return page_[index_++];
+}
+
+namespace {
+
+void AddMessage(pugi::xml_node node, const SendMessageRequest& r, bool base64) {
+  Add(node, "MessageBody", base64 ? Base64Encode(r.body) : r.body);
+  if (r.delay_seconds)
+    Add(node, "DelaySeconds", std::to_string(*r.delay_seconds));
+  if (r.priority) Add(node, "Priority", std::to_string(*r.priority));
+}
+
+}  // namespace
+
+StatusOr<SendMessageResult> MnsClient::SendMessage(
+    const std::string& queue, const SendMessageRequest& request) {
+  pugi::xml_document doc;
+  AddMessage(NewDocument(doc, "Message"), request,
+             impl_->options.base64_bodies);
+  MNS_ASSIGN_OR_RETURN(
+      HttpReply reply,
+      impl_->Call("POST", "/queues/" + queue + "/messages", Render(doc), {},
+                  impl_->options.retry.retry_send));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  pugi::xml_document out;
+  auto root = Root(out, reply.body, "Message");
+  if (!root) return Malformed(reply, "SendMessage");
+  return SendMessageResult{.message_id = Child(*root, "MessageId"),
+                           .body_md5 = Child(*root, "MessageBodyMD5"),
+                           .receipt_handle = Child(*root, "ReceiptHandle")};
+}
+
+StatusOr<std::vector<BatchSendEntry>> MnsClient::BatchSendMessage(
+    const std::string& queue, const std::vector<SendMessageRequest>& requests) {
+  pugi::xml_document doc;
+  pugi::xml_node messages = NewDocument(doc, "Messages");
+  for (const auto& r : requests) {
+    AddMessage(messages.append_child("Message"), r,
+               impl_->options.base64_bodies);
+  }
+  MNS_ASSIGN_OR_RETURN(
+      HttpReply reply,
+      impl_->Call("POST", "/queues/" + queue + "/messages", Render(doc), {},
+                  impl_->options.retry.retry_send));
+  // A partial failure is a non-2xx reply whose body lists every entry.
+  pugi::xml_document out;
+  auto root = Root(out, reply.body, "Messages");
+  if (!root)
+    return IsSuccess(reply) ? Malformed(reply, "BatchSendMessage")
+                            : ErrorOf(reply);
+  std::vector<BatchSendEntry> entries;
+  for (pugi::xml_node m : root->children()) {
+    if (LocalName(m) != "Message") continue;
+    std::string code = Child(m, "ErrorCode");
+    if (!code.empty()) {
+      entries.push_back(
+          Status(StatusCode::kInvalidArgument, Child(m, "ErrorMessage"), code));
+    } else {
+      entries.push_back(
+          SendMessageResult{.message_id = Child(m, "MessageId"),
+                            .body_md5 = Child(m, "MessageBodyMD5")});
+    }
+  }
+  return entries;
+}
+
+StatusOr<std::vector<Message>> MnsClient::BatchReceiveMessage(
+    const std::string& queue, int max_messages,
+    std::optional<int> wait_seconds) {
+  std::string target = "/queues/" + queue + "/messages?numOfMessages=" +
+                       std::to_string(max_messages);
+  if (wait_seconds) target += "&waitseconds=" + std::to_string(*wait_seconds);
+  MNS_ASSIGN_OR_RETURN(HttpReply reply,
+                       impl_->Call("GET", target, "", {}, true,
+                                   Duration(1000 * wait_seconds.value_or(30))));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  pugi::xml_document doc;
+  auto root = Root(doc, reply.body, "Messages");
+  if (!root) return Malformed(reply, "BatchReceiveMessage");
+  std::vector<Message> out;
+  for (pugi::xml_node m : root->children()) {
+    if (LocalName(m) == "Message") out.push_back(impl_->ParseMessage(m));
+  }
+  return out;
+}
+
+StatusOr<Message> MnsClient::ReceiveMessage(const std::string& queue,
+                                            std::optional<int> wait_seconds) {
+  std::string target = "/queues/" + queue + "/messages";
+  if (wait_seconds) target += "?waitseconds=" + std::to_string(*wait_seconds);
+  MNS_ASSIGN_OR_RETURN(HttpReply reply,
+                       impl_->Call("GET", target, "", {}, true,
+                                   Duration(1000 * wait_seconds.value_or(30))));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  pugi::xml_document doc;
+  auto root = Root(doc, reply.body, "Message");
+  if (!root) return Malformed(reply, "ReceiveMessage");
+  return impl_->ParseMessage(*root);
+}
+
+StatusOr<Message> MnsClient::PeekMessage(const std::string& queue) {
+  MNS_ASSIGN_OR_RETURN(
+      HttpReply reply,
+      impl_->Call("GET", "/queues/" + queue + "/messages?peekonly=true", "", {},
+                  true));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  pugi::xml_document doc;
+  auto root = Root(doc, reply.body, "Message");
+  if (!root) return Malformed(reply, "PeekMessage");
+  return impl_->ParseMessage(*root);
+}
+
+StatusOr<std::vector<Message>> MnsClient::BatchPeekMessage(
+    const std::string& queue, int max_messages) {
+  MNS_ASSIGN_OR_RETURN(
+      HttpReply reply,
+      impl_->Call("GET",
+                  "/queues/" + queue +
+                      "/messages?peekonly=true&numOfMessages=" +
+                      std::to_string(max_messages),
+                  "", {}, true));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  pugi::xml_document doc;
+  auto root = Root(doc, reply.body, "Messages");
+  if (!root) return Malformed(reply, "BatchPeekMessage");
+  std::vector<Message> out;
+  for (pugi::xml_node m : root->children()) {
+    if (LocalName(m) == "Message") out.push_back(impl_->ParseMessage(m));
+  }
+  return out;
+}
+
+Status MnsClient::DeleteMessage(const std::string& queue,
+                                const std::string& receipt_handle) {
+  MNS_ASSIGN_OR_RETURN(
+      HttpReply reply,
+      impl_->Call(
+          "DELETE",
+          "/queues/" + queue + "/messages?ReceiptHandle=" + receipt_handle, "",
+          {}, true));
+  return IsSuccess(reply) ? OkStatus() : ErrorOf(reply);
+}
+
+StatusOr<std::vector<BatchDeleteError>> MnsClient::BatchDeleteMessage(
+    const std::string& queue, const std::vector<std::string>& receipt_handles) {
+  pugi::xml_document doc;
+  pugi::xml_node handles = NewDocument(doc, "ReceiptHandles");
+  for (const auto& h : receipt_handles) Add(handles, "ReceiptHandle", h);
+  MNS_ASSIGN_OR_RETURN(HttpReply reply,
+                       impl_->Call("DELETE", "/queues/" + queue + "/messages",
+                                   Render(doc), {}, true));
+  if (IsSuccess(reply)) return std::vector<BatchDeleteError>{};
+  pugi::xml_document out;
+  auto root = Root(out, reply.body, "Errors");
+  if (!root) return ErrorOf(reply);
+  std::vector<BatchDeleteError> errors;
+  for (pugi::xml_node e : root->children()) {
+    if (LocalName(e) != "Error") continue;
+    errors.push_back({.receipt_handle = Child(e, "ReceiptHandle"),
+                      .error_code = Child(e, "ErrorCode"),
+                      .error_message = Child(e, "ErrorMessage")});
+  }
+  return errors;
+}
+
+StatusOr<VisibilityChange> MnsClient::ChangeMessageVisibility(
+    const std::string& queue, const std::string& receipt_handle,
+    int visibility_timeout_seconds) {
+  MNS_ASSIGN_OR_RETURN(
+      HttpReply reply,
+      impl_->Call("PUT",
+                  "/queues/" + queue + "/messages?ReceiptHandle=" +
+                      receipt_handle + "&VisibilityTimeout=" +
+                      std::to_string(visibility_timeout_seconds),
+                  "", {}, true));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  pugi::xml_document doc;
+  auto root = Root(doc, reply.body, "ChangeVisibility");
+  if (!root) return Malformed(reply, "ChangeMessageVisibility");
+  return VisibilityChange{
+      .receipt_handle = Child(*root, "ReceiptHandle"),
+      .next_visible_time = FromUnixMillis(ChildInt(*root, "NextVisibleTime"))};
+}
+
+}  // namespace mns

@@ -1,0 +1,91 @@
+#include "client/src/transport.h"
+
+#include <httplib.h>
+
+#include <mutex>
+
+#include "client/common/strings.h"
+
+namespace mns::internal {
+namespace {
+
+class HttpTransport : public Transport {
+ public:
+  HttpTransport(std::string endpoint, Duration connect_timeout)
+      : endpoint_(std::move(endpoint)), connect_timeout_(connect_timeout) {}
+
+  StatusOr<HttpReply> Send(const HttpCall& call) override {
+    std::unique_ptr<httplib::Client> client = Acquire();
+    const auto read = std::chrono::duration_cast<std::chrono::microseconds>(
+        call.read_timeout);
+    client->set_read_timeout(read.count() / 1'000'000,
+                             read.count() % 1'000'000);
+    httplib::Request req;
+    req.method = call.method;
+    req.path = call.target;
+    req.body = call.body;
+    for (const auto& [name, value] : call.headers) {
+      req.headers.emplace(name, value);
+    }
+    auto result = client->send(req);
+    if (!result) {
+      return Status(StatusCode::kUnavailable,
+                    "HTTP " + call.method + " " + endpoint_ + call.target +
+                        " failed: " + httplib::to_string(result.error()));
+    }
+    HttpReply reply{.status = result->status, .body = result->body};
+    for (const auto& [name, value] : result->headers) {
+      reply.headers.emplace_back(name, value);
+    }
+    Release(std::move(client));
+    return reply;
+  }
+
+ private:
+  std::unique_ptr<httplib::Client> Acquire() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!idle_.empty()) {
+        auto client = std::move(idle_.back());
+        idle_.pop_back();
+        return client;
+      }
+    }
+    auto client = std::make_unique<httplib::Client>(endpoint_);
+    client->set_keep_alive(true);
+    client->set_tcp_nodelay(true);
+    // Targets are signed as sent; the client must not re-encode them.
+    client->set_url_encode(false);
+    const auto connect =
+        std::chrono::duration_cast<std::chrono::microseconds>(connect_timeout_);
+    client->set_connection_timeout(connect.count() / 1'000'000,
+                                   connect.count() % 1'000'000);
+    return client;
+  }
+
+  void Release(std::unique_ptr<httplib::Client> client) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    idle_.push_back(std::move(client));
+  }
+
+  const std::string endpoint_;
+  const Duration connect_timeout_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<httplib::Client>> idle_;
+};
+
+}  // namespace
+
+std::string HttpReply::Header(const std::string& name) const {
+  for (const auto& [n, v] : headers) {
+    if (EqualsIgnoreCase(n, name)) return v;
+  }
+  return "";
+}
+
+std::shared_ptr<Transport> MakeHttpTransport(const std::string& endpoint,
+                                             Duration connect_timeout) {
+  return std::make_shared<HttpTransport>(endpoint, connect_timeout);
+}
+
+}  // namespace mns::internal
