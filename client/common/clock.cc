@@ -19,6 +19,18 @@ Clock::Subscription Clock::OnTimeJump(std::function<void()> callback) {
   return Subscription(this, std::prev(listeners_.end()));
 }
 
+void Clock::SleepUntil(TimePoint deadline) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  // A frozen clock's time moves only by jumps, which this wakes on.
+  Subscription jumps = OnTimeJump([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    cv.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(mutex);
+  while (Now() < deadline) WaitUntil(lock, cv, deadline);
+}
+
 void Clock::NotifyTimeJump() {
   // Listeners are few and long-lived (one per service); holding the lock
   // while calling them keeps a Subscription from being destroyed mid-call.

@@ -41,6 +41,10 @@ class Clock {
   virtual void WaitUntil(std::unique_lock<std::mutex>& lock,
                          std::condition_variable& cv, TimePoint deadline) = 0;
 
+  // Blocks the calling thread until Now() reaches `deadline`: a backoff or a
+  // poll interval that a SimulatedClock's Advance() ends at once.
+  void SleepUntil(TimePoint deadline);
+
   // Registers `callback` to run after every jump of this clock's time (an
   // advance, a freeze or a resume of a SimulatedClock). Waiters use it to
   // re-check deadlines; it runs with no clock lock held. The registration

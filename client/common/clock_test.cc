@@ -48,6 +48,14 @@ TEST(SimulatedClockTest, AdvanceWakesAWaiterThroughItsListener) {
   EXPECT_EQ(clock.Now(), deadline);
 }
 
+TEST(SimulatedClockTest, SleepUntilEndsWhenTheClockIsAdvanced) {
+  SimulatedClock clock(kStart);
+  std::thread sleeper([&] { clock.SleepUntil(kStart + Duration(5000)); });
+  clock.Advance(Duration(5000));
+  sleeper.join();  // returns only because the advance woke it
+  EXPECT_EQ(clock.Now(), kStart + Duration(5000));
+}
+
 TEST(SimulatedClockTest, DroppedSubscriptionIsNotCalled) {
   SimulatedClock clock(kStart);
   int calls = 0;

@@ -1,9 +1,6 @@
 #include "mns/mns_client.h"
 
 #include <charconv>
-#include <cmath>
-#include <condition_variable>
-#include <mutex>
 #include <pugixml.hpp>
 
 #include "client/common/crypto.h"
@@ -11,6 +8,7 @@
 #include "client/common/strings.h"
 #include "client/common/time_format.h"
 #include "client/src/mns_signer.h"
+#include "client/src/retry.h"
 #include "client/src/transport.h"
 
 namespace mns {
@@ -153,73 +151,49 @@ struct MnsClient::Impl {
   StatusOr<HttpReply> Call(const std::string& method, const std::string& target,
                            const std::string& body, internal::Headers extra,
                            bool retryable, Duration wait = Duration(0));
-  Duration Backoff(int attempt);
-  void Sleep(Duration d);
   Message ParseMessage(const pugi::xml_node& node) const;
 };
-
-Duration MnsClient::Impl::Backoff(int attempt) {
-  const RetryPolicy& p = options.retry;
-  const double ceiling = std::min<double>(
-      static_cast<double>(p.max_delay.count()),
-      p.initial_delay.count() * std::pow(p.multiplier, attempt));
-  return Duration(random.Uniform(0, static_cast<int64_t>(ceiling)));
-}
-
-void MnsClient::Impl::Sleep(Duration d) {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::unique_lock<std::mutex> lock(mutex);
-  const TimePoint until = clock->Now() + d;
-  while (clock->Now() < until) clock->WaitUntil(lock, cv, until);
-}
 
 StatusOr<HttpReply> MnsClient::Impl::Call(const std::string& method,
                                           const std::string& target,
                                           const std::string& body,
                                           internal::Headers extra,
                                           bool retryable, Duration wait) {
-  const int attempts = retryable ? std::max(1, options.retry.max_attempts) : 1;
-  Status last;
-  for (int attempt = 0; attempt < attempts; ++attempt) {
-    if (attempt > 0) Sleep(Backoff(attempt - 1));
-    MNS_ASSIGN_OR_RETURN(Credentials creds, options.credentials->Get());
-    HttpCall call{.method = method,
-                  .target = target,
-                  .body = body,
-                  .read_timeout = options.read_timeout + wait};
-    call.headers = {{"Date", FormatHttpDate(clock->Now())},
-                    {"x-mns-version", kVersion}};
-    if (!body.empty()) {
-      call.headers.emplace_back("Content-Type", "text/xml;charset=UTF-8");
-      call.headers.emplace_back("Content-MD5",
-                                Base64Encode(HexLower(Md5(body))));
-    }
-    for (auto& header : extra) call.headers.push_back(header);
-    call.headers.emplace_back(
-        "Authorization",
-        internal::MnsV2Authorization(
-            creds.access_key_id, creds.access_key_secret,
-            internal::MnsV2StringToSign(method, call.headers, target)));
-    // The token goes unsigned, after the signature, as every SDK but the
-    // Android one sends it (spec mns §2.2).
-    if (!creds.security_token.empty()) {
-      call.headers.emplace_back("security-token", creds.security_token);
-    }
-    auto reply = transport->Send(call);
-    if (!reply.ok()) {
-      last = reply.status();
-      continue;
-    }
-    if (IsSuccess(*reply)) return reply;
-    Status error = ErrorOf(*reply);
-    const bool transient =
-        reply->status >= 500 || error.error_code() == "QpsLimitExceeded";
-    if (!transient || error.error_code() == "MessageNotExist") return reply;
-    last = error;
-    if (attempt + 1 == attempts) return reply;
-  }
-  return last;
+  return internal::WithRetries(
+      options.retry, retryable, *clock, random, [&]() -> internal::Attempt {
+        auto creds = options.credentials->Get();
+        if (!creds.ok()) return {creds.status(), false};
+        HttpCall call{.method = method,
+                      .target = target,
+                      .body = body,
+                      .read_timeout = options.read_timeout + wait};
+        call.headers = {{"Date", FormatHttpDate(clock->Now())},
+                        {"x-mns-version", kVersion}};
+        if (!body.empty()) {
+          call.headers.emplace_back("Content-Type", "text/xml;charset=UTF-8");
+          call.headers.emplace_back("Content-MD5",
+                                    Base64Encode(HexLower(Md5(body))));
+        }
+        for (const auto& header : extra) call.headers.push_back(header);
+        call.headers.emplace_back(
+            "Authorization",
+            internal::MnsV2Authorization(
+                creds->access_key_id, creds->access_key_secret,
+                internal::MnsV2StringToSign(method, call.headers, target)));
+        // The token goes unsigned, after the signature, as every SDK but the
+        // Android one sends it (spec mns §2.2).
+        if (!creds->security_token.empty()) {
+          call.headers.emplace_back("security-token", creds->security_token);
+        }
+        auto reply = transport->Send(call);
+        if (!reply.ok()) return {reply.status(), true};
+        if (IsSuccess(*reply)) return {std::move(reply), false};
+        // Retry what may pass on a second try; MessageNotExist never does.
+        Status error = ErrorOf(*reply);
+        const bool transient =
+            reply->status >= 500 || error.error_code() == "QpsLimitExceeded";
+        return {std::move(reply), transient};
+      });
 }
 
 Message MnsClient::Impl::ParseMessage(const pugi::xml_node& node) const {

@@ -1,0 +1,35 @@
+// The retry loop both clients share: exponential backoff with full jitter,
+// waiting on the client's Clock. Thread-safe given a thread-safe Random.
+#ifndef MNS_CLIENT_SRC_RETRY_H_
+#define MNS_CLIENT_SRC_RETRY_H_
+
+#include <functional>
+
+#include "client/common/clock.h"
+#include "client/common/random.h"
+#include "client/common/status.h"
+#include "client/src/transport.h"
+#include "mns/options.h"
+
+namespace mns::internal {
+
+// One try's outcome: the reply (or transport error) and whether another try
+// could help (a transport error, a 5xx, throttling).
+struct Attempt {
+  StatusOr<HttpReply> reply;
+  bool transient = false;
+};
+
+// A uniform delay in [0, min(max_delay, initial_delay * multiplier^n)].
+Duration BackoffDelay(const RetryPolicy& policy, int n, Random& random);
+
+// Runs `attempt` up to policy.max_attempts times while it is transient and
+// `retryable`, sleeping BackoffDelay() on `clock` in between. Returns the
+// last outcome.
+StatusOr<HttpReply> WithRetries(const RetryPolicy& policy, bool retryable,
+                                Clock& clock, Random& random,
+                                const std::function<Attempt()>& attempt);
+
+}  // namespace mns::internal
+
+#endif  // MNS_CLIENT_SRC_RETRY_H_
