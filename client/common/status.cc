@@ -32,6 +32,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "UNIMPLEMENTED";
     case StatusCode::kInternal:
       return "INTERNAL";
+    case StatusCode::kDataLoss:
+      return "DATA_LOSS";
     case StatusCode::kUnavailable:
       return "UNAVAILABLE";
     case StatusCode::kUnauthenticated:

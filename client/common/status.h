@@ -34,6 +34,7 @@ enum class StatusCode {
   kUnimplemented,
   kInternal,
   kUnavailable,
+  kDataLoss,
   kUnauthenticated,
 };
 

@@ -51,7 +51,16 @@ class HttpTransport : public Transport {
         return client;
       }
     }
-    auto client = std::make_unique<httplib::Client>(endpoint_);
+    // httplib parses "scheme://host:port" with a function-local static
+    // std::regex; one construction at a time keeps its use ordered (and
+    // visible to ThreadSanitizer, which cannot see into the prebuilt
+    // library's static-initialization guard).
+    static std::mutex construction;
+    std::unique_ptr<httplib::Client> client;
+    {
+      std::lock_guard<std::mutex> lock(construction);
+      client = std::make_unique<httplib::Client>(endpoint_);
+    }
     client->set_keep_alive(true);
     client->set_tcp_nodelay(true);
     // Targets are signed as sent; the client must not re-encode them.

@@ -1,0 +1,167 @@
+// AlicomConsumer against the in-process emulator: real long polls, real
+// deletes, the emulator's clock for receipts, redelivery and token expiry.
+#include "mns/alicom_consumer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "client/common/crypto.h"
+#include "emulator/http/server.h"
+#include "mns/alicom_client.h"
+
+namespace mns {
+namespace {
+
+using emulator::DefaultConfig;
+using emulator::EmulatorConfig;
+using emulator::Server;
+
+constexpr char kAlicomAccount[] = "1943695596114318";
+constexpr char kReportQueue[] = "Alicom-Queue-1234567890123456-SmsReport";
+
+class AlicomConsumerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EmulatorConfig config = DefaultConfig();
+    config.port = 0;
+    auto server = Server::Start(config);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(server).value();
+    clock_ = std::shared_ptr<Clock>(&server_->clock(), [](Clock*) {});
+    alicom_ = std::make_shared<AlicomClient>(ClientOptions{
+        .endpoint = server_->address(),
+        .credentials =
+            MakeStaticCredentials("mns-emulator-key", "mns-emulator-secret")});
+    tokens_ = std::make_shared<AlicomTokenProvider>(
+        alicom_, "SmsReport", AlicomTokenProvider::Options{.clock = clock_});
+    mns_ = std::make_shared<MnsClient>(
+        ClientOptions{.endpoint = server_->address(), .credentials = tokens_});
+  }
+
+  std::unique_ptr<AlicomConsumer> Consumer(int64_t poison_after = 5) {
+    return std::make_unique<AlicomConsumer>(
+        mns_, tokens_,
+        AlicomConsumer::Options{.queue_name = kReportQueue,
+                                .wait_seconds = 1,
+                                .poison_after_dequeues = poison_after,
+                                .min_backoff = Duration(10),
+                                .max_backoff = Duration(100)});
+  }
+
+  void SendTo(const std::string& phone) {
+    ASSERT_TRUE(alicom_
+                    ->SendSms({.phone_numbers = {phone},
+                               .sign_name = "阿里云",
+                               .template_code = "SMS_1"})
+                    .ok());
+  }
+
+  template <typename Predicate>
+  void WaitFor(Predicate done) {
+    // Bounded by the ctest timeout; each turn lets the workers progress.
+    while (!done()) std::this_thread::yield();
+  }
+
+  int64_t QueueSize() {
+    auto info =
+        server_->queues().GetQueueAttributes(kAlicomAccount, kReportQueue);
+    return info->counts.active + info->counts.inactive + info->counts.delayed;
+  }
+
+  std::unique_ptr<Server> server_;
+  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<AlicomClient> alicom_;
+  std::shared_ptr<AlicomTokenProvider> tokens_;
+  std::shared_ptr<MnsClient> mns_;
+};
+
+TEST_F(AlicomConsumerTest, HandlesEveryReportAndDeletesWhatItAccepted) {
+  std::mutex mutex;
+  std::vector<SmsReport> seen;
+  auto consumer = Consumer();
+  consumer->OnReport([&](const SmsReport& r, const Message&) {
+    std::lock_guard<std::mutex> lock(mutex);
+    seen.push_back(r);
+    return true;
+  });
+  consumer->Start();
+  for (auto phone : {"13800000001", "13800000002", "13800000003"})
+    SendTo(phone);
+  server_->clock().Advance(Duration(2000));
+  WaitFor([&] { return consumer->stats().deleted == 3; });
+  consumer->Stop();
+  auto stats = consumer->stats();
+  EXPECT_EQ(stats.received, 3);
+  EXPECT_EQ(stats.handled, 3);
+  EXPECT_EQ(stats.failed, 0);
+  EXPECT_EQ(QueueSize(), 0);
+  EXPECT_TRUE(seen[0].success);
+}
+
+TEST_F(AlicomConsumerTest, RejectedReportsComeBackThenGoToPoison) {
+  std::atomic<int> poisoned{0};
+  auto consumer = Consumer(/*poison_after=*/2);
+  consumer->OnReport([&](const SmsReport&, const Message&) { return false; });
+  consumer->OnPoison([&](const Message& m) {
+    EXPECT_EQ(m.dequeue_count, 3);
+    ++poisoned;
+  });
+  consumer->Start();
+  SendTo("13800000000");
+  server_->clock().Advance(Duration(2000));
+  // Received, rejected, redelivered after each 30 s visibility timeout.
+  for (int delivery = 1; delivery <= 2; ++delivery) {
+    WaitFor([&] { return consumer->stats().failed == delivery; });
+    server_->clock().Advance(Duration(30'000));
+  }
+  WaitFor(
+      [&] { return poisoned.load() == 1 && consumer->stats().deleted == 1; });
+  consumer->Stop();
+  EXPECT_EQ(QueueSize(), 0);
+}
+
+TEST_F(AlicomConsumerTest, AMalformedBodyIsReportedAndTheLoopGoesOn) {
+  std::atomic<int> malformed{0};
+  std::atomic<int> handled{0};
+  auto consumer = Consumer();
+  consumer->OnReport(
+      [&](const SmsReport&, const Message&) { return ++handled > 0; });
+  consumer->OnMalformed([&](const Message& m, const Status& why) {
+    EXPECT_EQ(m.body, "not json");
+    EXPECT_EQ(why.code(), StatusCode::kDataLoss);
+    ++malformed;
+  });
+  ASSERT_TRUE(server_->queues()
+                  .SendMessage(kAlicomAccount, kReportQueue,
+                               {.body = Base64Encode("not json")})
+                  .ok());
+  consumer->Start();
+  SendTo("13800000000");
+  server_->clock().Advance(Duration(2000));
+  WaitFor([&] { return malformed.load() == 1 && handled.load() == 1; });
+  consumer->Stop();
+}
+
+TEST_F(AlicomConsumerTest, SurvivesTokenExpiry) {
+  std::atomic<int> handled{0};
+  auto consumer = Consumer();
+  consumer->OnReport([&](const SmsReport&, const Message&) {
+    ++handled;
+    return true;
+  });
+  consumer->Start();
+  SendTo("13800000000");
+  server_->clock().Advance(Duration(2000));
+  WaitFor([&] { return handled.load() == 1; });
+  // Well past the token's hour: the provider must fetch a new one.
+  server_->clock().Advance(std::chrono::minutes(90));
+  SendTo("13800000001");
+  server_->clock().Advance(Duration(2000));
+  WaitFor([&] { return handled.load() == 2; });
+  consumer->Stop();
+}
+
+}  // namespace
+}  // namespace mns
