@@ -18,5 +18,5 @@ ci/build.sh asan
   ctest --output-on-failure -j "$(nproc)" -LE sdk)
 
 ci/build.sh tsan
-(cd build/tsan && TSAN_OPTIONS=halt_on_error=1 \
+(cd build/tsan && TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/../../ci/tsan.supp" \
   ctest --output-on-failure -j "$(nproc)" -LE sdk)
