@@ -2,7 +2,9 @@
 
 #include <httplib.h>
 
+#include <cstdlib>
 #include <mutex>
+#include <string_view>
 
 #include "client/common/strings.h"
 
@@ -51,16 +53,7 @@ class HttpTransport : public Transport {
         return client;
       }
     }
-    // httplib parses "scheme://host:port" with a function-local static
-    // std::regex; one construction at a time keeps its use ordered (and
-    // visible to ThreadSanitizer, which cannot see into the prebuilt
-    // library's static-initialization guard).
-    static std::mutex construction;
-    std::unique_ptr<httplib::Client> client;
-    {
-      std::lock_guard<std::mutex> lock(construction);
-      client = std::make_unique<httplib::Client>(endpoint_);
-    }
+    std::unique_ptr<httplib::Client> client = NewClient();
     client->set_keep_alive(true);
     client->set_tcp_nodelay(true);
     // Targets are signed as sent; the client must not re-encode them.
@@ -70,6 +63,29 @@ class HttpTransport : public Transport {
     client->set_connection_timeout(connect.count() / 1'000'000,
                                    connect.count() % 1'000'000);
     return client;
+  }
+
+  // For http endpoints the host and port are split here: httplib's own
+  // "scheme://host:port" parser uses a function-local static std::regex,
+  // which ThreadSanitizer cannot see initialised inside the prebuilt
+  // library. Other schemes go to that parser, one at a time.
+  std::unique_ptr<httplib::Client> NewClient() const {
+    constexpr std::string_view kHttp = "http://";
+    std::string_view rest = endpoint_;
+    if (rest.starts_with(kHttp)) {
+      rest.remove_prefix(kHttp.size());
+      rest = rest.substr(0, rest.find('/'));
+      const size_t colon = rest.rfind(':');
+      int port = 80;
+      if (colon != std::string_view::npos) {
+        port = std::atoi(std::string(rest.substr(colon + 1)).c_str());
+        rest = rest.substr(0, colon);
+      }
+      return std::make_unique<httplib::Client>(std::string(rest), port);
+    }
+    static std::mutex construction;
+    std::lock_guard<std::mutex> lock(construction);
+    return std::make_unique<httplib::Client>(endpoint_);
   }
 
   void Release(std::unique_ptr<httplib::Client> client) {

@@ -1,0 +1,299 @@
+// mnsctl: a command line for MNS queues, on the client library.
+//
+//   mnsctl [global flags] COMMAND [ARGS] [FLAGS]
+//
+// Human-readable output by default, --json for scripts. An error prints its
+// MNS code and request id and exits 1; bad usage exits 2.
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/common/time_format.h"
+#include "mns/mns_client.h"
+
+namespace {
+
+using nlohmann::ordered_json;
+
+constexpr char kUsage[] = R"(usage: mnsctl [global flags] COMMAND [ARGS] [FLAGS]
+
+Queues:
+  create-queue NAME [attribute flags]     create (or confirm) a queue
+  set-queue NAME [attribute flags]        change some attributes
+  get-queue NAME                          attributes and counters
+  delete-queue NAME
+  list-queues [--prefix P]                every queue name, page by page
+Messages:
+  send QUEUE BODY [--delay S] [--priority P]
+  receive QUEUE [--wait S] [--count N]    up to N (1..16) messages
+  peek QUEUE [--count N]
+  delete QUEUE RECEIPT_HANDLE
+  change-visibility QUEUE RECEIPT_HANDLE SECONDS
+
+Attribute flags: --delay S --max-size BYTES --retention S
+  --visibility-timeout S --polling-wait S --logging true|false
+
+Global flags:
+  --endpoint URL            default $MNS_ENDPOINT, else http://127.0.0.1:9876
+  --access-key-id ID        default $MNS_ACCESS_KEY_ID, else the emulator's
+  --access-key-secret KEY   default $MNS_ACCESS_KEY_SECRET, else the emulator's
+  --security-token TOKEN    default $MNS_SECURITY_TOKEN
+  --raw                     send and show bodies as they are, not base64
+  --json                    print JSON
+)";
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> flags;
+  bool json = false;
+  bool raw = false;
+};
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+int Usage(const std::string& problem) {
+  std::cerr << "mnsctl: " << problem << "\n\n" << kUsage;
+  return 2;
+}
+
+int Fail(const mns::Status& status, bool json) {
+  if (json) {
+    std::cout << ordered_json{{"error", status.error_code()},
+                              {"message", status.message()},
+                              {"request_id", status.request_id()}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cerr << "error: "
+              << (status.error_code().empty() ? "" : status.error_code() + ": ")
+              << status.message();
+    if (!status.request_id().empty())
+      std::cerr << " (request id " << status.request_id() << ")";
+    std::cerr << "\n";
+  }
+  return 1;
+}
+
+std::optional<int64_t> IntFlag(const Args& args, const std::string& name) {
+  auto it = args.flags.find(name);
+  if (it == args.flags.end()) return std::nullopt;
+  return std::stoll(it->second);
+}
+
+mns::QueueAttributes Attributes(const Args& args) {
+  mns::QueueAttributes a;
+  a.delay_seconds = IntFlag(args, "delay");
+  a.maximum_message_size = IntFlag(args, "max-size");
+  a.message_retention_period = IntFlag(args, "retention");
+  a.visibility_timeout = IntFlag(args, "visibility-timeout");
+  a.polling_wait_seconds = IntFlag(args, "polling-wait");
+  if (auto it = args.flags.find("logging"); it != args.flags.end()) {
+    a.logging_enabled = it->second == "true";
+  }
+  return a;
+}
+
+ordered_json MessageJson(const mns::Message& m) {
+  ordered_json j = {{"message_id", m.message_id},
+                    {"body", m.body},
+                    {"body_md5", m.body_md5},
+                    {"dequeue_count", m.dequeue_count},
+                    {"priority", m.priority},
+                    {"enqueue_time", mns::FormatIso8601(m.enqueue_time)}};
+  if (!m.receipt_handle.empty()) {
+    j["receipt_handle"] = m.receipt_handle;
+    j["next_visible_time"] = mns::FormatIso8601(m.next_visible_time);
+  }
+  return j;
+}
+
+void PrintMessages(const std::vector<mns::Message>& messages, bool json) {
+  if (json) {
+    ordered_json list = ordered_json::array();
+    for (const auto& m : messages) list.push_back(MessageJson(m));
+    std::cout << list.dump(2) << "\n";
+    return;
+  }
+  for (const auto& m : messages) {
+    std::cout << m.message_id << "  dequeued " << m.dequeue_count
+              << "x  priority " << m.priority << "\n";
+    if (!m.receipt_handle.empty()) {
+      std::cout << "  receipt handle: " << m.receipt_handle << "\n";
+    }
+    std::cout << "  " << m.body << "\n";
+  }
+}
+
+int Run(mns::MnsClient& client, const Args& args) {
+  const auto& p = args.positional;
+  const std::string& command = p[0];
+  auto need = [&](size_t n) { return p.size() == n + 1; };
+
+  if (command == "create-queue" && need(1)) {
+    auto created = client.CreateQueue(p[1], Attributes(args));
+    if (!created.ok()) return Fail(created.status(), args.json);
+    if (args.json) {
+      std::cout << ordered_json{{"queue", p[1]}, {"created", *created}}.dump(2)
+                << "\n";
+    } else {
+      std::cout << (*created ? "created " : "exists with the same attributes: ")
+                << p[1] << "\n";
+    }
+    return 0;
+  }
+  if (command == "set-queue" && need(1)) {
+    mns::Status s = client.SetQueueAttributes(p[1], Attributes(args));
+    return s.ok() ? 0 : Fail(s, args.json);
+  }
+  if (command == "get-queue" && need(1)) {
+    auto info = client.GetQueueAttributes(p[1]);
+    if (!info.ok()) return Fail(info.status(), args.json);
+    ordered_json j = {
+        {"name", info->name},
+        {"active_messages", info->active_messages},
+        {"inactive_messages", info->inactive_messages},
+        {"delay_messages", info->delay_messages},
+        {"visibility_timeout", info->visibility_timeout},
+        {"delay_seconds", info->delay_seconds},
+        {"maximum_message_size", info->maximum_message_size},
+        {"message_retention_period", info->message_retention_period},
+        {"polling_wait_seconds", info->polling_wait_seconds},
+        {"logging_enabled", info->logging_enabled},
+        {"create_time", mns::FormatIso8601(info->create_time)},
+        {"last_modify_time", mns::FormatIso8601(info->last_modify_time)}};
+    if (args.json) {
+      std::cout << j.dump(2) << "\n";
+    } else {
+      for (const auto& [key, value] : j.items()) {
+        std::cout << key << ": "
+                  << (value.is_string() ? value.get<std::string>()
+                                        : value.dump())
+                  << "\n";
+      }
+    }
+    return 0;
+  }
+  if (command == "delete-queue" && need(1)) {
+    mns::Status s = client.DeleteQueue(p[1]);
+    return s.ok() ? 0 : Fail(s, args.json);
+  }
+  if (command == "list-queues" && need(0)) {
+    auto it = args.flags.find("prefix");
+    auto names = client.ListAllQueues(it == args.flags.end() ? "" : it->second);
+    ordered_json list = ordered_json::array();
+    while (auto name = names.Next()) {
+      if (args.json) {
+        list.push_back(*name);
+      } else {
+        std::cout << *name << "\n";
+      }
+    }
+    if (!names.status().ok()) return Fail(names.status(), args.json);
+    if (args.json) std::cout << list.dump(2) << "\n";
+    return 0;
+  }
+  if (command == "send" && need(2)) {
+    auto sent =
+        client.SendMessage(p[1], {.body = p[2],
+                                  .delay_seconds = IntFlag(args, "delay"),
+                                  .priority = IntFlag(args, "priority")});
+    if (!sent.ok()) return Fail(sent.status(), args.json);
+    if (args.json) {
+      ordered_json j = {{"message_id", sent->message_id},
+                        {"body_md5", sent->body_md5}};
+      if (!sent->receipt_handle.empty())
+        j["receipt_handle"] = sent->receipt_handle;
+      std::cout << j.dump(2) << "\n";
+    } else {
+      std::cout << sent->message_id << "\n";
+    }
+    return 0;
+  }
+  if ((command == "receive" || command == "peek") && need(1)) {
+    const int count = static_cast<int>(IntFlag(args, "count").value_or(1));
+    auto wait = IntFlag(args, "wait");
+    auto got = command == "receive"
+                   ? client.BatchReceiveMessage(
+                         p[1], count,
+                         wait ? std::optional<int>(static_cast<int>(*wait))
+                              : std::nullopt)
+                   : client.BatchPeekMessage(p[1], count);
+    if (!got.ok()) return Fail(got.status(), args.json);
+    PrintMessages(*got, args.json);
+    return 0;
+  }
+  if (command == "delete" && need(2)) {
+    mns::Status s = client.DeleteMessage(p[1], p[2]);
+    return s.ok() ? 0 : Fail(s, args.json);
+  }
+  if (command == "change-visibility" && need(3)) {
+    auto changed = client.ChangeMessageVisibility(p[1], p[2], std::stoi(p[3]));
+    if (!changed.ok()) return Fail(changed.status(), args.json);
+    if (args.json) {
+      std::cout << ordered_json{{"receipt_handle", changed->receipt_handle},
+                                {"next_visible_time",
+                                 mns::FormatIso8601(
+                                     changed->next_visible_time)}}
+                       .dump(2)
+                << "\n";
+    } else {
+      std::cout << changed->receipt_handle << "\n";
+    }
+    return 0;
+  }
+  return Usage("unknown command or wrong number of arguments: " + command);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (arg == "--json") {
+      args.json = true;
+    } else if (arg == "--raw") {
+      args.raw = true;
+    } else if (arg.rfind("--", 0) == 0) {
+      if (i + 1 == argc) return Usage(arg + " needs a value");
+      args.flags[arg.substr(2)] = argv[++i];
+    } else {
+      args.positional.push_back(arg);
+    }
+  }
+  if (args.positional.empty()) return Usage("no command");
+  auto flag = [&](const char* name, const char* env,
+                  const std::string& fallback) {
+    auto it = args.flags.find(name);
+    return it != args.flags.end() ? it->second : EnvOr(env, fallback);
+  };
+  mns::ClientOptions options{
+      .endpoint = flag("endpoint", "MNS_ENDPOINT", "http://127.0.0.1:9876"),
+      .credentials = mns::MakeStaticCredentials(
+          flag("access-key-id", "MNS_ACCESS_KEY_ID", "mns-emulator-key"),
+          flag("access-key-secret", "MNS_ACCESS_KEY_SECRET",
+               "mns-emulator-secret"),
+          flag("security-token", "MNS_SECURITY_TOKEN", "")),
+      .base64_bodies = !args.raw};
+  for (const char* global :
+       {"endpoint", "access-key-id", "access-key-secret", "security-token"}) {
+    args.flags.erase(global);
+  }
+  mns::MnsClient client(options);
+  try {
+    return Run(client, args);
+  } catch (const std::exception& e) {  // std::stoll on a bad number
+    return Usage(std::string("bad number: ") + e.what());
+  }
+}
