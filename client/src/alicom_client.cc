@@ -5,6 +5,7 @@
 
 #include "client/common/random.h"
 #include "client/common/time_format.h"
+#include "client/src/client_core.h"
 #include "client/src/pop_signer.h"
 #include "client/src/retry.h"
 #include "client/src/transport.h"
@@ -56,11 +57,8 @@ std::string BeijingSendDate(TimePoint t) {
   return date.substr(0, 4) + date.substr(5, 2) + date.substr(8, 2);
 }
 
-struct AlicomClient::Impl {
-  ClientOptions options;
-  std::shared_ptr<internal::Transport> transport;
-  std::shared_ptr<Clock> clock;
-  Random random;
+struct AlicomClient::Impl : internal::ClientCore {
+  using ClientCore::ClientCore;
 
   // Calls `action` with V1 signing over GET and returns the JSON body of a
   // successful reply; gateway and business errors become Status values.
@@ -125,17 +123,11 @@ StatusOr<json> AlicomClient::Impl::Call(
 }
 
 AlicomClient::AlicomClient(ClientOptions options)
-    : AlicomClient(options, internal::MakeHttpTransport(
-                                options.endpoint, options.connect_timeout)) {}
+    : AlicomClient(std::move(options), nullptr) {}
 
 AlicomClient::AlicomClient(ClientOptions options,
                            std::shared_ptr<internal::Transport> transport)
-    : impl_(std::make_unique<Impl>()) {
-  impl_->options = std::move(options);
-  impl_->transport = std::move(transport);
-  impl_->clock = impl_->options.clock ? impl_->options.clock
-                                      : std::make_shared<SystemClock>();
-}
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(transport))) {}
 
 AlicomClient::~AlicomClient() = default;
 

@@ -5,48 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "emulator/http/server.h"
-#include "mns/alicom_client.h"
-#include "mns/mns_client.h"
-#include "mns/token_provider.h"
+#include "client/src/alicom_emulator_fixture.h"
 
 namespace mns {
 namespace {
 
-using emulator::DefaultConfig;
-using emulator::EmulatorConfig;
-using emulator::Server;
 using nlohmann::json;
+using testing::kReportQueue;
 
-constexpr char kReportQueue[] = "Alicom-Queue-1234567890123456-SmsReport";
-
-class AlicomClientEmulatorTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    EmulatorConfig config = DefaultConfig();
-    config.port = 0;
-    auto server = Server::Start(config);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(server).value();
-    // The token provider measures expiry on the emulator's clock, so
-    // advancing it exercises refresh.
-    clock_ = std::shared_ptr<Clock>(&server_->clock(), [](Clock*) {});
-    alicom_ = std::make_shared<AlicomClient>(ClientOptions{
-        .endpoint = server_->address(),
-        .credentials =
-            MakeStaticCredentials("mns-emulator-key", "mns-emulator-secret")});
-    tokens_ = std::make_shared<AlicomTokenProvider>(
-        alicom_, "SmsReport", AlicomTokenProvider::Options{.clock = clock_});
-    mns_ = std::make_unique<MnsClient>(
-        ClientOptions{.endpoint = server_->address(), .credentials = tokens_});
-  }
-
-  std::unique_ptr<Server> server_;
-  std::shared_ptr<Clock> clock_;
-  std::shared_ptr<AlicomClient> alicom_;
-  std::shared_ptr<AlicomTokenProvider> tokens_;
-  std::unique_ptr<MnsClient> mns_;
-};
+using AlicomClientEmulatorTest = testing::AlicomEmulatorTest;
 
 TEST_F(AlicomClientEmulatorTest, SendReceiveDecodeDeleteAndQuery) {
   auto sent = alicom_->SendSms({.phone_numbers = {"13800000000"},

@@ -9,38 +9,16 @@
 #include <thread>
 
 #include "client/common/crypto.h"
-#include "emulator/http/server.h"
-#include "mns/alicom_client.h"
+#include "client/src/alicom_emulator_fixture.h"
 
 namespace mns {
 namespace {
 
-using emulator::DefaultConfig;
-using emulator::EmulatorConfig;
-using emulator::Server;
+using testing::kAlicomAccount;
+using testing::kReportQueue;
 
-constexpr char kAlicomAccount[] = "1943695596114318";
-constexpr char kReportQueue[] = "Alicom-Queue-1234567890123456-SmsReport";
-
-class AlicomConsumerTest : public ::testing::Test {
+class AlicomConsumerTest : public testing::AlicomEmulatorTest {
  protected:
-  void SetUp() override {
-    EmulatorConfig config = DefaultConfig();
-    config.port = 0;
-    auto server = Server::Start(config);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(server).value();
-    clock_ = std::shared_ptr<Clock>(&server_->clock(), [](Clock*) {});
-    alicom_ = std::make_shared<AlicomClient>(ClientOptions{
-        .endpoint = server_->address(),
-        .credentials =
-            MakeStaticCredentials("mns-emulator-key", "mns-emulator-secret")});
-    tokens_ = std::make_shared<AlicomTokenProvider>(
-        alicom_, "SmsReport", AlicomTokenProvider::Options{.clock = clock_});
-    mns_ = std::make_shared<MnsClient>(
-        ClientOptions{.endpoint = server_->address(), .credentials = tokens_});
-  }
-
   std::unique_ptr<AlicomConsumer> Consumer(int64_t poison_after = 5) {
     return std::make_unique<AlicomConsumer>(
         mns_, tokens_,
@@ -91,12 +69,6 @@ class AlicomConsumerTest : public ::testing::Test {
         server_->queues().GetQueueAttributes(kAlicomAccount, kReportQueue);
     return info->counts.active + info->counts.inactive + info->counts.delayed;
   }
-
-  std::unique_ptr<Server> server_;
-  std::shared_ptr<Clock> clock_;
-  std::shared_ptr<AlicomClient> alicom_;
-  std::shared_ptr<AlicomTokenProvider> tokens_;
-  std::shared_ptr<MnsClient> mns_;
 };
 
 TEST_F(AlicomConsumerTest, HandlesEveryReportAndDeletesWhatItAccepted) {

@@ -7,6 +7,7 @@
 #include "client/common/random.h"
 #include "client/common/strings.h"
 #include "client/common/time_format.h"
+#include "client/src/client_core.h"
 #include "client/src/mns_signer.h"
 #include "client/src/retry.h"
 #include "client/src/transport.h"
@@ -139,11 +140,8 @@ Status Malformed(const HttpReply& reply, std::string_view what) {
 
 }  // namespace
 
-struct MnsClient::Impl {
-  ClientOptions options;
-  std::shared_ptr<internal::Transport> transport;
-  std::shared_ptr<Clock> clock;
-  Random random;
+struct MnsClient::Impl : internal::ClientCore {
+  using ClientCore::ClientCore;
 
   // Builds, signs and sends a request, retrying per the policy. Returns the
   // last reply whatever its status; a transport error only when no reply
@@ -217,17 +215,11 @@ Message MnsClient::Impl::ParseMessage(const pugi::xml_node& node) const {
 }
 
 MnsClient::MnsClient(ClientOptions options)
-    : MnsClient(options, internal::MakeHttpTransport(
-                             options.endpoint, options.connect_timeout)) {}
+    : MnsClient(std::move(options), nullptr) {}
 
 MnsClient::MnsClient(ClientOptions options,
                      std::shared_ptr<internal::Transport> transport)
-    : impl_(std::make_unique<Impl>()) {
-  impl_->options = std::move(options);
-  impl_->transport = std::move(transport);
-  impl_->clock = impl_->options.clock ? impl_->options.clock
-                                      : std::make_shared<SystemClock>();
-}
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(transport))) {}
 
 MnsClient::~MnsClient() = default;
 

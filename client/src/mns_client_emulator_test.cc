@@ -2,31 +2,19 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "emulator/http/server.h"
-#include "mns/mns_client.h"
+#include "client/src/alicom_emulator_fixture.h"
 
 namespace mns {
 namespace {
 
-using emulator::DefaultConfig;
-using emulator::EmulatorConfig;
-using emulator::Server;
-
-class MnsClientEmulatorTest : public ::testing::Test {
+// The shared fixture's emulator, with a client on the static key pair.
+class MnsClientEmulatorTest : public testing::AlicomEmulatorTest {
  protected:
   void SetUp() override {
-    EmulatorConfig config = DefaultConfig();
-    config.port = 0;
-    auto server = Server::Start(config);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(server).value();
+    AlicomEmulatorTest::SetUp();
     client_ = std::make_unique<MnsClient>(ClientOptions{
-        .endpoint = server_->address(),
-        .credentials =
-            MakeStaticCredentials("mns-emulator-key", "mns-emulator-secret")});
+        .endpoint = server_->address(), .credentials = DefaultKeys()});
   }
-
-  std::unique_ptr<Server> server_;
   std::unique_ptr<MnsClient> client_;
 };
 
