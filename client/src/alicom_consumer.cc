@@ -30,14 +30,14 @@ AlicomConsumer::AlicomConsumer(std::shared_ptr<MnsClient> mns,
 AlicomConsumer::~AlicomConsumer() { Stop(); }
 
 void AlicomConsumer::Start() {
-  stopping_ = false;
+  stop_ = std::stop_source();
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
     workers_.emplace_back([this] { Work(); });
   }
 }
 
 void AlicomConsumer::Stop() {
-  stopping_ = true;
+  stop_.request_stop();
   for (auto& worker : workers_) {
     if (worker.joinable()) worker.join();
   }
@@ -50,7 +50,7 @@ AlicomConsumer::Stats AlicomConsumer::stats() const {
 }
 
 void AlicomConsumer::Backoff(int failures) {
-  // Exponential, capped, with full jitter; checked against stopping_ in
+  // Exponential, capped, with full jitter; checked against a stop request in
   // slices so Stop() is not held up by a long backoff.
   static thread_local Random random;
   const double ceiling = std::min<double>(
@@ -61,7 +61,7 @@ void AlicomConsumer::Backoff(int failures) {
                      std::max<int64_t>(options_.min_backoff.count(),
                                        static_cast<int64_t>(ceiling))));
   const TimePoint until = clock_->Now() + delay;
-  while (!stopping_ && clock_->Now() < until) {
+  while (!stop_.stop_requested() && clock_->Now() < until) {
     clock_->SleepUntil(std::min(until, clock_->Now() + Duration(100)));
   }
 }
@@ -70,10 +70,12 @@ void AlicomConsumer::Work() {
   int failures = 0;
   const int wait = std::clamp(options_.wait_seconds, 1, 30);
   const int batch_size = std::clamp(options_.batch_size, 1, 16);
-  while (!stopping_) {
+  const std::stop_token stop = stop_.get_token();
+  while (!stop.stop_requested()) {
     auto batch =
-        mns_->BatchReceiveMessage(options_.queue_name, batch_size, wait);
+        mns_->BatchReceiveMessage(options_.queue_name, batch_size, wait, stop);
     if (!batch.ok()) {
+      if (stop.stop_requested()) break;  // a cancelled poll is no error
       // An empty queue after a long poll is the normal idle state.
       if (batch.status().error_code() == "MessageNotExist") {
         failures = 0;

@@ -165,5 +165,72 @@ TEST_F(AlicomConsumerTest, SurvivesTokenExpiry) {
   consumer->Stop();
 }
 
+TEST_F(AlicomConsumerTest, StopCancelsALongPollAtOnce) {
+  AlicomConsumer consumer(
+      mns_, tokens_,
+      AlicomConsumer::Options{.queue_name = kReportQueue, .wait_seconds = 30});
+  consumer.OnReport([](const SmsReport&, const Message&) { return true; });
+  consumer.Start();
+  WaitFor([&] { return server_->queues().ParkedReceives() == 1; });
+  const auto before = std::chrono::steady_clock::now();
+  consumer.Stop();
+  // Without cancellation Stop() would wait out the 30 s poll; the emulator's
+  // clock is frozen here, so the poll could never end on its own.
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
+  EXPECT_EQ(consumer.stats().errors, 0);
+}
+
+// The emulator goes away and comes back empty on the same port: the pooled
+// connections are dead and the old token is unknown. The consumer backs off,
+// fetches a new token and goes on with the new instance's receipts.
+TEST_F(AlicomConsumerTest, SurvivesAnEmulatorRestart) {
+  const int port = server_->port();
+  // Clients that outlive the first instance, on the real clock.
+  auto real_clock = std::make_shared<SystemClock>();
+  auto alicom = std::make_shared<AlicomClient>(ClientOptions{
+      .endpoint = server_->address(), .credentials = DefaultKeys()});
+  auto tokens = std::make_shared<AlicomTokenProvider>(
+      alicom, "SmsReport", AlicomTokenProvider::Options{.clock = real_clock});
+  auto mns = std::make_shared<MnsClient>(
+      ClientOptions{.endpoint = server_->address(), .credentials = tokens});
+  std::mutex mutex;
+  std::set<std::string> phones;
+  auto handled = [&](const std::string& phone) {
+    std::lock_guard<std::mutex> lock(mutex);
+    return phones.count(phone) > 0;
+  };
+  AlicomConsumer consumer(mns, tokens,
+                          AlicomConsumer::Options{.queue_name = kReportQueue,
+                                                  .wait_seconds = 1,
+                                                  .min_backoff = Duration(10),
+                                                  .max_backoff = Duration(200),
+                                                  .clock = real_clock});
+  consumer.OnReport([&](const SmsReport& r, const Message&) {
+    std::lock_guard<std::mutex> lock(mutex);
+    phones.insert(r.phone_number);
+    return true;
+  });
+  consumer.Start();
+  SendTo("13800000000");
+  server_->clock().Advance(Duration(2000));
+  WaitFor([&] { return handled("13800000000"); }, &consumer);
+
+  server_.reset();  // down: polls fail until it is back
+  const int64_t errors_before = consumer.stats().errors;
+  WaitFor([&] { return consumer.stats().errors > errors_before; });
+  emulator::EmulatorConfig config = emulator::DefaultConfig();
+  config.port = port;
+  auto restarted = emulator::Server::Start(config);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  server_ = std::move(restarted).value();
+  clock_.reset();  // the fixture's provider watched the old instance's clock
+  tokens_.reset();
+
+  SendTo("13800000001");
+  server_->clock().Advance(Duration(2000));
+  WaitFor([&] { return handled("13800000001"); }, &consumer);
+  consumer.Stop();
+}
+
 }  // namespace
 }  // namespace mns

@@ -148,7 +148,8 @@ struct MnsClient::Impl : internal::ClientCore {
   // came.
   StatusOr<HttpReply> Call(const std::string& method, const std::string& target,
                            const std::string& body, internal::Headers extra,
-                           bool retryable, Duration wait = Duration(0));
+                           bool retryable, Duration wait = Duration(0),
+                           std::stop_token stop = {});
   Message ParseMessage(const pugi::xml_node& node) const;
 };
 
@@ -156,7 +157,8 @@ StatusOr<HttpReply> MnsClient::Impl::Call(const std::string& method,
                                           const std::string& target,
                                           const std::string& body,
                                           internal::Headers extra,
-                                          bool retryable, Duration wait) {
+                                          bool retryable, Duration wait,
+                                          std::stop_token stop) {
   return internal::WithRetries(
       options.retry, retryable, *clock, random, [&]() -> internal::Attempt {
         auto creds = options.credentials->Get();
@@ -164,7 +166,8 @@ StatusOr<HttpReply> MnsClient::Impl::Call(const std::string& method,
         HttpCall call{.method = method,
                       .target = target,
                       .body = body,
-                      .read_timeout = options.read_timeout + wait};
+                      .read_timeout = options.read_timeout + wait,
+                      .stop = stop};
         call.headers = {{"Date", FormatHttpDate(clock->Now())},
                         {"x-mns-version", kVersion}};
         if (!body.empty()) {
@@ -184,7 +187,10 @@ StatusOr<HttpReply> MnsClient::Impl::Call(const std::string& method,
           call.headers.emplace_back("security-token", creds->security_token);
         }
         auto reply = transport->Send(call);
-        if (!reply.ok()) return {reply.status(), true};
+        if (!reply.ok()) {
+          return {reply.status(),
+                  reply.status().code() != StatusCode::kCancelled};
+        }
         if (IsSuccess(*reply)) return {std::move(reply), false};
         // Retry what may pass on a second try; MessageNotExist never does.
         Status error = ErrorOf(*reply);
@@ -381,14 +387,15 @@ StatusOr<std::vector<BatchSendEntry>> MnsClient::BatchSendMessage(
 }
 
 StatusOr<std::vector<Message>> MnsClient::BatchReceiveMessage(
-    const std::string& queue, int max_messages,
-    std::optional<int> wait_seconds) {
+    const std::string& queue, int max_messages, std::optional<int> wait_seconds,
+    std::stop_token stop) {
   std::string target = "/queues/" + queue + "/messages?numOfMessages=" +
                        std::to_string(max_messages);
   if (wait_seconds) target += "&waitseconds=" + std::to_string(*wait_seconds);
-  MNS_ASSIGN_OR_RETURN(HttpReply reply,
-                       impl_->Call("GET", target, "", {}, true,
-                                   Duration(1000 * wait_seconds.value_or(30))));
+  MNS_ASSIGN_OR_RETURN(
+      HttpReply reply,
+      impl_->Call("GET", target, "", {}, true,
+                  Duration(1000 * wait_seconds.value_or(30)), stop));
   if (!IsSuccess(reply)) return ErrorOf(reply);
   pugi::xml_document doc;
   auto root = Root(doc, reply.body, "Messages");
@@ -401,12 +408,14 @@ StatusOr<std::vector<Message>> MnsClient::BatchReceiveMessage(
 }
 
 StatusOr<Message> MnsClient::ReceiveMessage(const std::string& queue,
-                                            std::optional<int> wait_seconds) {
+                                            std::optional<int> wait_seconds,
+                                            std::stop_token stop) {
   std::string target = "/queues/" + queue + "/messages";
   if (wait_seconds) target += "?waitseconds=" + std::to_string(*wait_seconds);
-  MNS_ASSIGN_OR_RETURN(HttpReply reply,
-                       impl_->Call("GET", target, "", {}, true,
-                                   Duration(1000 * wait_seconds.value_or(30))));
+  MNS_ASSIGN_OR_RETURN(
+      HttpReply reply,
+      impl_->Call("GET", target, "", {}, true,
+                  Duration(1000 * wait_seconds.value_or(30)), stop));
   if (!IsSuccess(reply)) return ErrorOf(reply);
   pugi::xml_document doc;
   auto root = Root(doc, reply.body, "Message");

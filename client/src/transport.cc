@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <string_view>
@@ -18,6 +19,15 @@ class HttpTransport : public Transport {
 
   StatusOr<HttpReply> Send(const HttpCall& call) override {
     std::unique_ptr<httplib::Client> client = Acquire();
+    // stop() shuts the socket of a request in flight, so the blocked read
+    // returns at once. A stop that lands after this check but before the
+    // request is on the socket is missed; the call then ends with its reply.
+    std::atomic<bool> stopped = false;
+    std::stop_callback on_stop(call.stop, [&] {
+      stopped = true;
+      client->stop();
+    });
+    if (stopped) return Cancelled(call);
     const auto read = std::chrono::duration_cast<std::chrono::microseconds>(
         call.read_timeout);
     client->set_read_timeout(read.count() / 1'000'000,
@@ -30,6 +40,7 @@ class HttpTransport : public Transport {
       req.headers.emplace(name, value);
     }
     auto result = client->send(req);
+    if (stopped) return Cancelled(call);
     if (!result) {
       return Status(StatusCode::kUnavailable,
                     "HTTP " + call.method + " " + endpoint_ + call.target +
@@ -44,6 +55,12 @@ class HttpTransport : public Transport {
   }
 
  private:
+  // The connection is dropped with the client: it may be mid-request.
+  Status Cancelled(const HttpCall& call) const {
+    return Status(StatusCode::kCancelled,
+                  "HTTP " + call.method + " " + call.target + " cancelled");
+  }
+
   std::unique_ptr<httplib::Client> Acquire() {
     {
       std::lock_guard<std::mutex> lock(mutex_);

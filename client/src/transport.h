@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,8 @@ struct HttpCall {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   Duration read_timeout{10'000};
+  // A stop request aborts the call (a long poll, say) with kCancelled.
+  std::stop_token stop;
 };
 
 struct HttpReply {

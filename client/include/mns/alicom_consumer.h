@@ -7,16 +7,16 @@
 // stops the loop. A message received more than `poison_after_dequeues` times
 // goes to the poison callback and is then deleted. Errors back off
 // exponentially (never a hot loop); an authentication error makes the token
-// provider refresh first. Stop() lets in-flight handlers finish; a worker in
-// a long poll returns within `wait_seconds`. Thread-safe; handlers run on the
-// worker threads, concurrently when there are several workers.
+// provider refresh first. Stop() lets in-flight handlers finish and their
+// deletes complete, and cancels the long polls at once. Thread-safe; handlers
+// run on the worker threads, concurrently when there are several workers.
 #ifndef MNS_CLIENT_ALICOM_CONSUMER_H_
 #define MNS_CLIENT_ALICOM_CONSUMER_H_
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -98,7 +98,7 @@ class AlicomConsumer {
   PoisonHandler on_poison_;
   ErrorHandler on_error_;
 
-  std::atomic<bool> stopping_{false};
+  std::stop_source stop_;
   std::vector<std::thread> workers_;
   mutable std::mutex stats_mutex_;
   Stats stats_;

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -60,12 +61,14 @@ class MnsClient {
       const std::vector<SendMessageRequest>& requests);
 
   // `wait_seconds`: 0..30; absent uses the queue's PollingWaitSeconds.
-  // MessageNotExist when nothing arrived.
+  // MessageNotExist when nothing arrived. A stop request on `stop` ends the
+  // long poll at once with kCancelled (the connection is dropped).
   StatusOr<Message> ReceiveMessage(const std::string& queue,
-                                   std::optional<int> wait_seconds = {});
+                                   std::optional<int> wait_seconds = {},
+                                   std::stop_token stop = {});
   StatusOr<std::vector<Message>> BatchReceiveMessage(
       const std::string& queue, int max_messages,
-      std::optional<int> wait_seconds = {});
+      std::optional<int> wait_seconds = {}, std::stop_token stop = {});
   StatusOr<Message> PeekMessage(const std::string& queue);
   StatusOr<std::vector<Message>> BatchPeekMessage(const std::string& queue,
                                                   int max_messages);
