@@ -10,6 +10,7 @@
 
 #include "client/common/crypto.h"
 #include "client/src/alicom_emulator_fixture.h"
+#include "mns/reconciler.h"
 
 namespace mns {
 namespace {
@@ -230,6 +231,56 @@ TEST_F(AlicomConsumerTest, SurvivesAnEmulatorRestart) {
   server_->clock().Advance(Duration(2000));
   WaitFor([&] { return handled("13800000001"); }, &consumer);
   consumer.Stop();
+}
+
+// The whole compensation loop: one number is reported twice, one never. The
+// consumer feeds receipts to the reconciler, which reports each number once
+// and resolves the silent one through QuerySendDetails.
+TEST_F(AlicomConsumerTest, TheReconcilerFillsInAReceiptThatNeverCame) {
+  server_->alicom().SetRules({{.phone = "13900000001", .reports = 2},
+                              {.phone = "13900000002",
+                               .delivered = false,
+                               .err_code = "MK:0001",
+                               .reports = 0}});
+  ReceiptReconciler reconciler(alicom_,
+                               ReceiptReconciler::Options{.clock = clock_});
+  std::mutex mutex;
+  std::vector<ReceiptReconciler::Outcome> outcomes;
+  reconciler.OnOutcome([&](const ReceiptReconciler::Outcome& outcome) {
+    std::lock_guard<std::mutex> lock(mutex);
+    outcomes.push_back(outcome);
+  });
+  std::atomic<int> duplicates{0};
+  auto consumer = Consumer();
+  consumer->OnReport([&](const SmsReport& report, const Message&) {
+    if (!reconciler.OnReceipt(report)) ++duplicates;
+    return true;  // duplicates are deleted too
+  });
+  consumer->Start();
+  for (auto phone : {"13900000001", "13900000002"}) {
+    auto sent = alicom_->SendSms({.phone_numbers = {phone},
+                                  .sign_name = "阿里云",
+                                  .template_code = "T"});
+    ASSERT_TRUE(sent.ok()) << sent.status();
+    reconciler.Track(sent->biz_id, {phone}, clock_->Now());
+  }
+  server_->clock().Advance(Duration(2000));
+  WaitFor([&] { return consumer->stats().deleted == 2; }, consumer.get());
+  EXPECT_EQ(duplicates.load(), 1);
+  EXPECT_EQ(reconciler.pending(), 1u);
+
+  server_->clock().Advance(std::chrono::minutes(10));
+  auto pass = reconciler.ReconcileDue();
+  EXPECT_EQ(pass.queried, 1);
+  EXPECT_EQ(pass.resolved, 1) << pass.last_error;
+  consumer->Stop();
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].phone_number, "13900000001");
+  EXPECT_EQ(outcomes[0].resolved_by, ReceiptReconciler::ResolvedBy::kReceipt);
+  EXPECT_EQ(outcomes[1].phone_number, "13900000002");
+  EXPECT_EQ(outcomes[1].status, SendStatus::kFailed);
+  EXPECT_EQ(outcomes[1].err_code, "MK:0001");
+  EXPECT_EQ(outcomes[1].resolved_by, ReceiptReconciler::ResolvedBy::kQuery);
 }
 
 }  // namespace
