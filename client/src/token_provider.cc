@@ -38,9 +38,14 @@ StatusOr<Credentials> AlicomTokenProvider::Get() {
     refreshed_.notify_all();
     if (!fetched.ok()) {
       if (token_ && clock_->Now() < token_->expire_time) break;  // still valid
-      return Status(StatusCode::kUnavailable,
-                    "no valid Alicom token: the refresh failed: " +
-                        fetched.status().ToString());
+      // The fetch's own code and request id, so callers can tell a wrong
+      // key from an outage.
+      const Status& why = fetched.status();
+      return Status(
+                 why.code(),
+                 "no valid Alicom token; the refresh failed: " + why.message(),
+                 why.error_code())
+          .set_request_id(why.request_id());
     }
     break;
   }

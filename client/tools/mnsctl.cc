@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "client/common/time_format.h"
+#include "client/tools/command_line.h"
 #include "mns/mns_client.h"
 
 namespace {
@@ -46,17 +47,11 @@ Global flags:
   --json                    print JSON
 )";
 
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> flags;
+// The command's words and flags; the global ones are taken out.
+struct Args : mns::tools::CommandLine {
   bool json = false;
   bool raw = false;
 };
-
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
 
 int Usage(const std::string& problem) {
   std::cerr << "mnsctl: " << problem << "\n\n" << kUsage;
@@ -71,12 +66,7 @@ int Fail(const mns::Status& status, bool json) {
                      .dump(2)
               << "\n";
   } else {
-    std::cerr << "error: "
-              << (status.error_code().empty() ? "" : status.error_code() + ": ")
-              << status.message();
-    if (!status.request_id().empty())
-      std::cerr << " (request id " << status.request_id() << ")";
-    std::cerr << "\n";
+    std::cerr << "error: " << mns::tools::DescribeError(status) << "\n";
   }
   return 1;
 }
@@ -255,36 +245,24 @@ int Run(mns::MnsClient& client, const Args& args) {
 
 int main(int argc, char** argv) {
   Args args;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
-      return 0;
-    }
-    if (arg == "--json") {
-      args.json = true;
-    } else if (arg == "--raw") {
-      args.raw = true;
-    } else if (arg.rfind("--", 0) == 0) {
-      if (i + 1 == argc) return Usage(arg + " needs a value");
-      args.flags[arg.substr(2)] = argv[++i];
-    } else {
-      args.positional.push_back(arg);
-    }
+  if (auto problem =
+          mns::tools::ParseCommandLine(argc, argv, {"json", "raw"}, args)) {
+    return Usage(*problem);
   }
+  if (args.help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  args.json = args.Has("json");
+  args.raw = args.Has("raw");
   if (args.positional.empty()) return Usage("no command");
-  auto flag = [&](const char* name, const char* env,
-                  const std::string& fallback) {
-    auto it = args.flags.find(name);
-    return it != args.flags.end() ? it->second : EnvOr(env, fallback);
-  };
   mns::ClientOptions options{
-      .endpoint = flag("endpoint", "MNS_ENDPOINT", "http://127.0.0.1:9876"),
+      .endpoint = args.Get("endpoint", "MNS_ENDPOINT", "http://127.0.0.1:9876"),
       .credentials = mns::MakeStaticCredentials(
-          flag("access-key-id", "MNS_ACCESS_KEY_ID", "mns-emulator-key"),
-          flag("access-key-secret", "MNS_ACCESS_KEY_SECRET",
-               "mns-emulator-secret"),
-          flag("security-token", "MNS_SECURITY_TOKEN", "")),
+          args.Get("access-key-id", "MNS_ACCESS_KEY_ID", "mns-emulator-key"),
+          args.Get("access-key-secret", "MNS_ACCESS_KEY_SECRET",
+                   "mns-emulator-secret"),
+          args.Get("security-token", "MNS_SECURITY_TOKEN", "")),
       .base64_bodies = !args.raw};
   for (const char* global :
        {"endpoint", "access-key-id", "access-key-secret", "security-token"}) {

@@ -1,0 +1,162 @@
+// alicom-receive, the built binary, against the in-process emulator: it
+// prints and deletes receipts, speaks JSON, stops on Ctrl-C while a poll is
+// parked, and fails clearly on a wrong key.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "client/src/alicom_emulator_fixture.h"
+
+extern char** environ;
+
+namespace mns {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::kAlicomAccount;
+using testing::kReportQueue;
+
+class AlicomReceiveTest : public testing::AlicomEmulatorTest {
+ protected:
+  void SetUp() override {
+    AlicomEmulatorTest::SetUp();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("alicom-receive-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Starts the tool with `flags` after the endpoint flags; stdout and
+  // stderr go to files.
+  pid_t Spawn(std::vector<std::string> flags) {
+    std::vector<std::string> args = {ALICOM_RECEIVE_BIN, "--pop-endpoint",
+                                     server_->address(), "--mns-endpoint",
+                                     server_->address()};
+    args.insert(args.end(), flags.begin(), flags.end());
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t files;
+    posix_spawn_file_actions_init(&files);
+    posix_spawn_file_actions_addopen(&files, 1, (dir_ / "out").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&files, 2, (dir_ / "err").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = 0;
+    EXPECT_EQ(posix_spawn(&pid, argv[0], &files, nullptr, argv.data(), environ),
+              0);
+    posix_spawn_file_actions_destroy(&files);
+    return pid;
+  }
+
+  // The exit status, or nullopt (after killing it) if it runs past `limit`.
+  static std::optional<int> Exit(pid_t pid, std::chrono::seconds limit) {
+    const auto give_up = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < give_up) {
+      int status = 0;
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    return std::nullopt;
+  }
+
+  std::string Read(const char* name) {
+    std::ifstream file(dir_ / name);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+
+  void Send(const std::string& phone) {
+    ASSERT_TRUE(alicom_
+                    ->SendSms({.phone_numbers = {phone},
+                               .sign_name = "阿里云",
+                               .template_code = "SMS_1",
+                               .out_id = "order-7"})
+                    .ok());
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(AlicomReceiveTest, PrintsEachReceiptAndDeletesIt) {
+  server_->alicom().SetRules({{.phone = "13900000000",
+                               .delivered = false,
+                               .err_code = "MK:0001",
+                               .err_msg = "空号"}});
+  Send("13800000000");
+  Send("13900000000");
+  server_->clock().Advance(Duration(2000));
+  pid_t pid = Spawn({"--max", "2", "--wait", "1"});
+  EXPECT_EQ(Exit(pid, std::chrono::seconds(20)), 0) << Read("err");
+  const std::string out = Read("out");
+  EXPECT_THAT(out, HasSubstr("SmsReport 13800000000  delivered  biz_id "));
+  EXPECT_THAT(out, HasSubstr("SmsReport 13900000000  FAILED MK:0001 空号"));
+  EXPECT_THAT(out, HasSubstr("out_id order-7"));
+  EXPECT_THAT(Read("err"),
+              HasSubstr("stopped: 2 received, 2 printed, 2 deleted"));
+  auto info =
+      server_->queues().GetQueueAttributes(kAlicomAccount, kReportQueue);
+  EXPECT_EQ(info->counts.active + info->counts.inactive, 0);
+}
+
+TEST_F(AlicomReceiveTest, PrintsRepliesAsJsonLines) {
+  Send("13800000000");
+  ASSERT_TRUE(server_->alicom()
+                  .InjectSmsUp({.phone_number = "13800000000", .content = "TD"})
+                  .ok());
+  pid_t pid = Spawn({"--type", "SmsUp", "--json", "--max", "1", "--wait", "1"});
+  EXPECT_EQ(Exit(pid, std::chrono::seconds(20)), 0) << Read("err");
+  const std::string out = Read("out");
+  ASSERT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  const auto line = nlohmann::json::parse(out);
+  EXPECT_EQ(line["type"], "SmsUp");
+  EXPECT_EQ(line["phone_number"], "13800000000");
+  EXPECT_EQ(line["content"], "TD");
+  EXPECT_EQ(line["sign_name"], "阿里云");
+  EXPECT_TRUE(line["sequence_id"].is_number());
+}
+
+TEST_F(AlicomReceiveTest, CtrlCStopsAParkedPollAtOnce) {
+  pid_t pid = Spawn({});  // a 30 s poll on a clock that does not move
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (server_->queues().ParkedReceives() == 0 &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(server_->queues().ParkedReceives(), 1u) << Read("err");
+  kill(pid, SIGINT);
+  EXPECT_EQ(Exit(pid, std::chrono::seconds(5)), 0);
+  EXPECT_THAT(Read("err"), HasSubstr("stopped: 0 received"));
+}
+
+TEST_F(AlicomReceiveTest, AWrongKeyFailsWithTheGatewaysCode) {
+  pid_t pid = Spawn({"--access-key-secret", "wrong"});
+  EXPECT_EQ(Exit(pid, std::chrono::seconds(20)), 1);
+  EXPECT_THAT(Read("err"),
+              HasSubstr("no token: SignatureDoesNotMatch: no valid Alicom "
+                        "token; the refresh failed: Specified signature is not "
+                        "matched with our calculation."));
+}
+
+}  // namespace
+}  // namespace mns
