@@ -8,8 +8,11 @@
 // goes to the poison callback and is then deleted. Errors back off
 // exponentially (never a hot loop); an authentication error makes the token
 // provider refresh first. Stop() lets in-flight handlers finish and their
-// deletes complete, and cancels the long polls at once. Thread-safe; handlers
-// run on the worker threads, concurrently when there are several workers.
+// deletes complete, and cancels the long polls at once. (A server may still
+// hand a batch to a poll whose connection was just dropped; those messages
+// come back after their visibility timeout, as after any lost response.)
+// Thread-safe; handlers run on the worker threads, concurrently when there
+// are several workers.
 #ifndef MNS_CLIENT_ALICOM_CONSUMER_H_
 #define MNS_CLIENT_ALICOM_CONSUMER_H_
 
