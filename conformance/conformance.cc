@@ -34,11 +34,8 @@ StatusOr<std::string> Control(const std::string& method,
     return Status(StatusCode::kFailedPrecondition,
                   "emulator controls do not exist on live Alibaba Cloud");
   }
-  std::string_view endpoint = target().mns_endpoint;
-  endpoint.remove_prefix(std::string_view("http://").size());
-  const size_t colon = endpoint.rfind(':');
-  httplib::Client http(std::string(endpoint.substr(0, colon)),
-                       std::stoi(std::string(endpoint.substr(colon + 1))));
+  const auto [host, port] = HostAndPort(target().mns_endpoint);
+  httplib::Client http(host, port);
   httplib::Request request;
   request.method = method;
   request.path = path;
@@ -59,6 +56,14 @@ StatusOr<std::string> Control(const std::string& method,
 }
 
 }  // namespace
+
+std::pair<std::string, int> HostAndPort(std::string_view endpoint) {
+  if (endpoint.starts_with("http://")) endpoint.remove_prefix(7);
+  const size_t colon = endpoint.rfind(':');
+  if (colon == std::string_view::npos) return {std::string(endpoint), 80};
+  return {std::string(endpoint.substr(0, colon)),
+          std::atoi(std::string(endpoint.substr(colon + 1)).c_str())};
+}
 
 std::string MarkerName(const Marker& marker) {
   switch (marker.kind) {

@@ -20,6 +20,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "client/common/clock.h"
@@ -91,6 +93,9 @@ void SetTarget(Target target);
 Status AdvanceEmulatorClock(Duration by);
 Status SetEmulatorRules(const std::string& rules_json);
 Status InjectEmulatorSmsUp(const std::string& phone, const std::string& text);
+// The host and port of an "http://host:port" endpoint (the emulator's).
+std::pair<std::string, int> HostAndPort(std::string_view endpoint);
+
 // Drops every queue and message and recreates the configured ones.
 Status ResetEmulator();
 

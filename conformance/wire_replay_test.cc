@@ -164,12 +164,8 @@ class WireReplay : public ConformanceTest {
 
   httplib::Client& Http() {
     if (!http_) {
-      std::string_view endpoint = target().mns_endpoint;
-      endpoint.remove_prefix(std::string_view("http://").size());
-      const size_t colon = endpoint.rfind(':');
-      http_ = std::make_unique<httplib::Client>(
-          std::string(endpoint.substr(0, colon)),
-          std::stoi(std::string(endpoint.substr(colon + 1))));
+      const auto [host, port] = HostAndPort(target().mns_endpoint);
+      http_ = std::make_unique<httplib::Client>(host, port);
       http_->set_url_encode(false);
     }
     return *http_;
