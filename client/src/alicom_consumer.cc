@@ -38,6 +38,11 @@ void AlicomConsumer::Start() {
 
 void AlicomConsumer::Stop() {
   stop_.request_stop();
+  {
+    // Taken so a worker between its check and its wait cannot miss this.
+    std::lock_guard<std::mutex> lock(backoff_mutex_);
+  }
+  backoff_wake_.notify_all();
   for (auto& worker : workers_) {
     if (worker.joinable()) worker.join();
   }
@@ -50,8 +55,7 @@ AlicomConsumer::Stats AlicomConsumer::stats() const {
 }
 
 void AlicomConsumer::Backoff(int failures) {
-  // Exponential, capped, with full jitter; checked against a stop request in
-  // slices so Stop() is not held up by a long backoff.
+  // Exponential, capped, with full jitter; Stop() cuts it short.
   static thread_local Random random;
   const double ceiling = std::min<double>(
       static_cast<double>(options_.max_backoff.count()),
@@ -61,8 +65,14 @@ void AlicomConsumer::Backoff(int failures) {
                      std::max<int64_t>(options_.min_backoff.count(),
                                        static_cast<int64_t>(ceiling))));
   const TimePoint until = clock_->Now() + delay;
+  // Woken by a jump of a simulated clock and by Stop().
+  Clock::Subscription jumps = clock_->OnTimeJump([this] {
+    std::lock_guard<std::mutex> lock(backoff_mutex_);
+    backoff_wake_.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(backoff_mutex_);
   while (!stop_.stop_requested() && clock_->Now() < until) {
-    clock_->SleepUntil(std::min(until, clock_->Now() + Duration(100)));
+    clock_->WaitUntil(lock, backoff_wake_, until);
   }
 }
 

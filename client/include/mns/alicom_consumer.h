@@ -16,6 +16,7 @@
 #ifndef MNS_CLIENT_ALICOM_CONSUMER_H_
 #define MNS_CLIENT_ALICOM_CONSUMER_H_
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -102,6 +103,8 @@ class AlicomConsumer {
   ErrorHandler on_error_;
 
   std::stop_source stop_;
+  std::mutex backoff_mutex_;
+  std::condition_variable backoff_wake_;
   std::vector<std::thread> workers_;
   mutable std::mutex stats_mutex_;
   Stats stats_;
