@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string_view>
 
 #include "client/common/strings.h"
@@ -23,9 +25,11 @@ class HttpTransport : public Transport {
     // returns at once. A stop that lands after this check but before the
     // request is on the socket is missed; the call then ends with its reply.
     std::atomic<bool> stopped = false;
-    std::stop_callback on_stop(call.stop, [&] {
+    httplib::Client* in_flight = client.get();
+    std::optional<std::stop_callback<std::function<void()>>> on_stop;
+    on_stop.emplace(call.stop, [&stopped, in_flight] {
       stopped = true;
-      client->stop();
+      in_flight->stop();
     });
     if (stopped) return Cancelled(call);
     const auto read = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -40,6 +44,9 @@ class HttpTransport : public Transport {
       req.headers.emplace(name, value);
     }
     auto result = client->send(req);
+    // Waits for a stop() under way; none comes after, so the client can go
+    // back to the pool.
+    on_stop.reset();
     if (stopped) return Cancelled(call);
     if (!result) {
       return Status(StatusCode::kUnavailable,
