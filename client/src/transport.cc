@@ -27,10 +27,12 @@ class HttpTransport : public Transport {
     std::atomic<bool> stopped = false;
     httplib::Client* in_flight = client.get();
     std::optional<std::stop_callback<std::function<void()>>> on_stop;
-    on_stop.emplace(call.stop, [&stopped, in_flight] {
-      stopped = true;
-      in_flight->stop();
-    });
+    if (call.stop.stop_possible()) {  // most calls cannot be cancelled
+      on_stop.emplace(call.stop, [&stopped, in_flight] {
+        stopped = true;
+        in_flight->stop();
+      });
+    }
     if (stopped) return Cancelled(call);
     const auto read = std::chrono::duration_cast<std::chrono::microseconds>(
         call.read_timeout);
