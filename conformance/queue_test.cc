@@ -7,7 +7,6 @@
 #include <set>
 
 #include "client/common/crypto.h"
-#include "client/common/time_format.h"
 #include "client/src/mns_signer.h"
 #include "conformance/conformance.h"
 
@@ -410,14 +409,14 @@ CONFORMANCE_TEST(Signatures, AMissingVersionHeaderIsRefused, "Authorization",
                  unverified()) {
   const std::string queue = NewQueue();
   const std::string path = "/queues/" + queue;
-  SystemClock clock;
-  internal::Headers headers = {{"Date", FormatHttpDate(clock.Now())}};
-  const std::string authorization = internal::MnsV2Authorization(
-      target().access_key_id, target().access_key_secret,
-      internal::MnsV2StringToSign("GET", headers, path));
+  httplib::Headers sent;
+  for (const auto& [name, value] : internal::SignedMnsHeaders(
+           "GET", path, "", {},
+           {target().access_key_id, target().access_key_secret},
+           SystemClock().Now())) {
+    if (name != "x-mns-version") sent.emplace(name, value);
+  }
   httplib::Client http(target().mns_endpoint);
-  httplib::Headers sent = {{"Date", headers[0].second},
-                           {"Authorization", authorization}};
   auto result = http.Get(path, sent);
   ASSERT_TRUE(result) << httplib::to_string(result.error());
   EXPECT_EQ(result->status, 400);

@@ -11,8 +11,6 @@
 #include <set>
 
 #include "client/common/random.h"
-#include "client/common/strings.h"
-#include "client/common/time_format.h"
 #include "client/src/mns_signer.h"
 #include "client/src/pop_signer.h"
 #include "conformance/conformance.h"
@@ -120,25 +118,21 @@ class WireReplay : public ConformanceTest {
     const std::string method = request.value("method", "GET");
     const std::string path = request.value("path", "/");
     const std::string body = request.value("body", "");
-    internal::Headers headers = {{"Date", FormatHttpDate(SystemClock().Now())},
-                                 {"x-mns-version", "2015-06-06"}};
-    if (!body.empty()) {
-      headers.emplace_back("Content-Type", "text/xml;charset=UTF-8");
+    internal::Headers extra;
+    const json headers = request.value("headers", json::object());
+    for (const auto& [name, value] : headers.items()) {
+      extra.emplace_back(name, value.get<std::string>());
     }
-    const json extra = request.value("headers", json::object());
-    for (const auto& [name, value] : extra.items()) {
-      headers.emplace_back(name, value.get<std::string>());
-    }
-    headers.emplace_back(
-        "Authorization",
-        internal::MnsV2Authorization(
-            target().access_key_id, target().access_key_secret,
-            internal::MnsV2StringToSign(method, headers, path)));
     httplib::Request req;
     req.method = method;
     req.path = path;
     req.body = body;
-    for (const auto& [name, value] : headers) req.headers.emplace(name, value);
+    for (const auto& [name, value] : internal::SignedMnsHeaders(
+             method, path, body, extra,
+             {target().access_key_id, target().access_key_secret},
+             SystemClock().Now())) {
+      req.headers.emplace(name, value);
+    }
     return Http().send(req);
   }
 
@@ -150,16 +144,11 @@ class WireReplay : public ConformanceTest {
       all[key] = value == "$today" ? BeijingSendDate(TargetNow())
                                    : value.get<std::string>();
     }
-    Random random;
-    all["Format"] = "JSON";
-    all["AccessKeyId"] = target().alicom_key_id;
-    all["SignatureMethod"] = "HMAC-SHA1";
-    all["SignatureVersion"] = "1.0";
-    all["SignatureNonce"] = random.UpperHex(32);
-    all["Timestamp"] = FormatIso8601(SystemClock().Now());
-    all["Signature"] = internal::PopV1Sign(
-        target().alicom_key_secret, internal::PopV1StringToSign("GET", all));
-    return Http().Get("/?" + internal::PopCanonicalQuery(all));
+    return Http().Get("/?" +
+                      internal::PopV1SignedQuery(
+                          std::move(all),
+                          {target().alicom_key_id, target().alicom_key_secret},
+                          random_.UpperHex(32), SystemClock().Now()));
   }
 
   httplib::Client& Http() {
@@ -258,6 +247,7 @@ class WireReplay : public ConformanceTest {
 
   std::unique_ptr<httplib::Client> http_;
   std::string handle_;
+  Random random_;
 };
 
 CONFORMANCE_TEST(WireReplay, EveryRecordedExampleMatches, "(all)",

@@ -70,28 +70,19 @@ struct AlicomClient::Impl : internal::ClientCore {
 StatusOr<json> AlicomClient::Impl::Call(
     const std::string& action, std::map<std::string, std::string> params,
     bool retryable) {
+  params["Action"] = action;
+  params["Version"] = kVersion;
   auto reply = internal::WithRetries(
       options.retry, retryable, *clock, random, [&]() -> internal::Attempt {
         auto creds = options.credentials->Get();
         if (!creds.ok()) return {creds.status(), false};
-        std::map<std::string, std::string> all = params;
-        all["Action"] = action;
-        all["Version"] = kVersion;
-        all["Format"] = "JSON";
-        all["AccessKeyId"] = creds->access_key_id;
-        all["SignatureMethod"] = "HMAC-SHA1";
-        all["SignatureVersion"] = "1.0";
-        all["SignatureNonce"] = random.UpperHex(32);
-        all["Timestamp"] = FormatIso8601(clock->Now());
-        if (!creds->security_token.empty()) {
-          all["SecurityToken"] = creds->security_token;
-        }
-        all["Signature"] = internal::PopV1Sign(
-            creds->access_key_secret, internal::PopV1StringToSign("GET", all));
-        auto sent =
-            transport->Send({.method = "GET",
-                             .target = "/?" + internal::PopCanonicalQuery(all),
-                             .read_timeout = options.read_timeout});
+        // Signed anew on each try: a fresh nonce and timestamp.
+        auto sent = transport->Send(
+            {.method = "GET",
+             .target =
+                 "/?" + internal::PopV1SignedQuery(
+                            params, *creds, random.UpperHex(32), clock->Now()),
+             .read_timeout = options.read_timeout});
         if (!sent.ok()) return {sent.status(), true};
         const json body = json::parse(sent->body, nullptr, false);
         const std::string code =

@@ -18,7 +18,6 @@ namespace {
 using internal::HttpCall;
 using internal::HttpReply;
 
-constexpr char kVersion[] = "2015-06-06";
 constexpr char kNamespace[] = "http://mns.aliyuncs.com/doc/v1/";
 
 std::string_view LocalName(const pugi::xml_node& node) {
@@ -151,6 +150,14 @@ struct MnsClient::Impl : internal::ClientCore {
                            bool retryable, Duration wait = Duration(0),
                            std::stop_token stop = {});
   Message ParseMessage(const pugi::xml_node& node) const;
+  // GET /queues/<queue>/messages?<query>: a <Message> reply, or with
+  // `batch` a <Messages> one. `wait_seconds` (absent: the queue's own, at
+  // most 30) stretches the read timeout.
+  StatusOr<std::vector<Message>> GetMessages(const std::string& queue,
+                                             const std::string& query,
+                                             bool batch,
+                                             std::optional<int> wait_seconds,
+                                             std::stop_token stop);
 };
 
 StatusOr<HttpReply> MnsClient::Impl::Call(const std::string& method,
@@ -165,27 +172,11 @@ StatusOr<HttpReply> MnsClient::Impl::Call(const std::string& method,
         if (!creds.ok()) return {creds.status(), false};
         HttpCall call{.method = method,
                       .target = target,
+                      .headers = internal::SignedMnsHeaders(
+                          method, target, body, extra, *creds, clock->Now()),
                       .body = body,
                       .read_timeout = options.read_timeout + wait,
                       .stop = stop};
-        call.headers = {{"Date", FormatHttpDate(clock->Now())},
-                        {"x-mns-version", kVersion}};
-        if (!body.empty()) {
-          call.headers.emplace_back("Content-Type", "text/xml;charset=UTF-8");
-          call.headers.emplace_back("Content-MD5",
-                                    Base64Encode(HexLower(Md5(body))));
-        }
-        for (const auto& header : extra) call.headers.push_back(header);
-        call.headers.emplace_back(
-            "Authorization",
-            internal::MnsV2Authorization(
-                creds->access_key_id, creds->access_key_secret,
-                internal::MnsV2StringToSign(method, call.headers, target)));
-        // The token goes unsigned, after the signature, as every SDK but the
-        // Android one sends it (spec mns §2.2).
-        if (!creds->security_token.empty()) {
-          call.headers.emplace_back("security-token", creds->security_token);
-        }
         auto reply = transport->Send(call);
         if (!reply.ok()) {
           return {reply.status(),
@@ -198,6 +189,29 @@ StatusOr<HttpReply> MnsClient::Impl::Call(const std::string& method,
             reply->status >= 500 || error.error_code() == "QpsLimitExceeded";
         return {std::move(reply), transient};
       });
+}
+
+StatusOr<std::vector<Message>> MnsClient::Impl::GetMessages(
+    const std::string& queue, const std::string& query, bool batch,
+    std::optional<int> wait_seconds, std::stop_token stop) {
+  std::string target = "/queues/" + queue + "/messages";
+  if (!query.empty()) target += "?" + query;
+  MNS_ASSIGN_OR_RETURN(HttpReply reply,
+                       Call("GET", target, "", {}, true,
+                            Duration(1000 * wait_seconds.value_or(30)), stop));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  pugi::xml_document doc;
+  auto root = Root(doc, reply.body, batch ? "Messages" : "Message");
+  if (!root) return Malformed(reply, "GET " + target);
+  std::vector<Message> out;
+  if (!batch) {
+    out.push_back(ParseMessage(*root));
+    return out;
+  }
+  for (pugi::xml_node m : root->children()) {
+    if (LocalName(m) == "Message") out.push_back(ParseMessage(m));
+  }
+  return out;
 }
 
 Message MnsClient::Impl::ParseMessage(const pugi::xml_node& node) const {
@@ -389,70 +403,34 @@ StatusOr<std::vector<BatchSendEntry>> MnsClient::BatchSendMessage(
 StatusOr<std::vector<Message>> MnsClient::BatchReceiveMessage(
     const std::string& queue, int max_messages, std::optional<int> wait_seconds,
     std::stop_token stop) {
-  std::string target = "/queues/" + queue + "/messages?numOfMessages=" +
-                       std::to_string(max_messages);
-  if (wait_seconds) target += "&waitseconds=" + std::to_string(*wait_seconds);
-  MNS_ASSIGN_OR_RETURN(
-      HttpReply reply,
-      impl_->Call("GET", target, "", {}, true,
-                  Duration(1000 * wait_seconds.value_or(30)), stop));
-  if (!IsSuccess(reply)) return ErrorOf(reply);
-  pugi::xml_document doc;
-  auto root = Root(doc, reply.body, "Messages");
-  if (!root) return Malformed(reply, "BatchReceiveMessage");
-  std::vector<Message> out;
-  for (pugi::xml_node m : root->children()) {
-    if (LocalName(m) == "Message") out.push_back(impl_->ParseMessage(m));
-  }
-  return out;
+  std::string query = "numOfMessages=" + std::to_string(max_messages);
+  if (wait_seconds) query += "&waitseconds=" + std::to_string(*wait_seconds);
+  return impl_->GetMessages(queue, query, /*batch=*/true, wait_seconds, stop);
 }
 
 StatusOr<Message> MnsClient::ReceiveMessage(const std::string& queue,
                                             std::optional<int> wait_seconds,
                                             std::stop_token stop) {
-  std::string target = "/queues/" + queue + "/messages";
-  if (wait_seconds) target += "?waitseconds=" + std::to_string(*wait_seconds);
+  const std::string query =
+      wait_seconds ? "waitseconds=" + std::to_string(*wait_seconds) : "";
   MNS_ASSIGN_OR_RETURN(
-      HttpReply reply,
-      impl_->Call("GET", target, "", {}, true,
-                  Duration(1000 * wait_seconds.value_or(30)), stop));
-  if (!IsSuccess(reply)) return ErrorOf(reply);
-  pugi::xml_document doc;
-  auto root = Root(doc, reply.body, "Message");
-  if (!root) return Malformed(reply, "ReceiveMessage");
-  return impl_->ParseMessage(*root);
+      std::vector<Message> messages,
+      impl_->GetMessages(queue, query, /*batch=*/false, wait_seconds, stop));
+  return std::move(messages.front());
 }
 
 StatusOr<Message> MnsClient::PeekMessage(const std::string& queue) {
   MNS_ASSIGN_OR_RETURN(
-      HttpReply reply,
-      impl_->Call("GET", "/queues/" + queue + "/messages?peekonly=true", "", {},
-                  true));
-  if (!IsSuccess(reply)) return ErrorOf(reply);
-  pugi::xml_document doc;
-  auto root = Root(doc, reply.body, "Message");
-  if (!root) return Malformed(reply, "PeekMessage");
-  return impl_->ParseMessage(*root);
+      std::vector<Message> messages,
+      impl_->GetMessages(queue, "peekonly=true", /*batch=*/false, 0, {}));
+  return std::move(messages.front());
 }
 
 StatusOr<std::vector<Message>> MnsClient::BatchPeekMessage(
     const std::string& queue, int max_messages) {
-  MNS_ASSIGN_OR_RETURN(
-      HttpReply reply,
-      impl_->Call("GET",
-                  "/queues/" + queue +
-                      "/messages?peekonly=true&numOfMessages=" +
-                      std::to_string(max_messages),
-                  "", {}, true));
-  if (!IsSuccess(reply)) return ErrorOf(reply);
-  pugi::xml_document doc;
-  auto root = Root(doc, reply.body, "Messages");
-  if (!root) return Malformed(reply, "BatchPeekMessage");
-  std::vector<Message> out;
-  for (pugi::xml_node m : root->children()) {
-    if (LocalName(m) == "Message") out.push_back(impl_->ParseMessage(m));
-  }
-  return out;
+  return impl_->GetMessages(
+      queue, "peekonly=true&numOfMessages=" + std::to_string(max_messages),
+      /*batch=*/true, 0, {});
 }
 
 Status MnsClient::DeleteMessage(const std::string& queue,

@@ -4,6 +4,7 @@
 
 #include "client/common/crypto.h"
 #include "client/common/strings.h"
+#include "client/common/time_format.h"
 
 namespace mns::internal {
 namespace {
@@ -40,6 +41,27 @@ std::string MnsV2Authorization(const std::string& access_key_id,
                                const std::string& string_to_sign) {
   return "MNS " + access_key_id + ":" +
          Base64Encode(HmacSha1(access_key_secret, string_to_sign));
+}
+
+Headers SignedMnsHeaders(const std::string& method, const std::string& target,
+                         const std::string& body, const Headers& extra,
+                         const Credentials& credentials, TimePoint now) {
+  Headers headers = {{"Date", FormatHttpDate(now)},
+                     {"x-mns-version", kMnsVersion}};
+  if (!body.empty()) {
+    headers.emplace_back("Content-Type", "text/xml;charset=UTF-8");
+    headers.emplace_back("Content-MD5", Base64Encode(HexLower(Md5(body))));
+  }
+  headers.insert(headers.end(), extra.begin(), extra.end());
+  headers.emplace_back(
+      "Authorization",
+      MnsV2Authorization(credentials.access_key_id,
+                         credentials.access_key_secret,
+                         MnsV2StringToSign(method, headers, target)));
+  if (!credentials.security_token.empty()) {
+    headers.emplace_back("security-token", credentials.security_token);
+  }
+  return headers;
 }
 
 }  // namespace mns::internal

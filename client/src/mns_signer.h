@@ -8,6 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "client/common/clock.h"
+#include "mns/credentials.h"
+
 namespace mns::internal {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -20,6 +23,16 @@ std::string MnsV2StringToSign(const std::string& method, const Headers& headers,
 std::string MnsV2Authorization(const std::string& access_key_id,
                                const std::string& access_key_secret,
                                const std::string& string_to_sign);
+
+inline constexpr char kMnsVersion[] = "2015-06-06";
+
+// The headers of an MNS request signed at `now`, as the SDKs send them:
+// Date, x-mns-version, Content-Type and Content-MD5 when there is a body,
+// `extra`, the Authorization, and last the unsigned security-token of
+// temporary credentials (spec mns §2.2).
+Headers SignedMnsHeaders(const std::string& method, const std::string& target,
+                         const std::string& body, const Headers& extra,
+                         const Credentials& credentials, TimePoint now);
 
 }  // namespace mns::internal
 

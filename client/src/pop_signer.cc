@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "client/common/crypto.h"
+#include "client/common/time_format.h"
 
 namespace mns::internal {
 
@@ -63,6 +64,23 @@ std::string PopV3Sign(const std::string& secret,
                       const std::string& canonical_request) {
   return HexLower(HmacSha256(
       secret, "ACS3-HMAC-SHA256\n" + HexLower(Sha256(canonical_request))));
+}
+
+std::string PopV1SignedQuery(std::map<std::string, std::string> params,
+                             const Credentials& credentials,
+                             const std::string& nonce, TimePoint now) {
+  params["Format"] = "JSON";
+  params["AccessKeyId"] = credentials.access_key_id;
+  params["SignatureMethod"] = "HMAC-SHA1";
+  params["SignatureVersion"] = "1.0";
+  params["SignatureNonce"] = nonce;
+  params["Timestamp"] = FormatIso8601(now);
+  if (!credentials.security_token.empty()) {
+    params["SecurityToken"] = credentials.security_token;
+  }
+  params["Signature"] = PopV1Sign(credentials.access_key_secret,
+                                  PopV1StringToSign("GET", params));
+  return PopCanonicalQuery(params);
 }
 
 }  // namespace mns::internal

@@ -8,6 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "client/common/clock.h"
+#include "mns/credentials.h"
+
 namespace mns::internal {
 
 // UTF-8 bytes; A-Z a-z 0-9 - _ . ~ kept, all else %XX (uppercase).
@@ -22,6 +25,14 @@ std::string PopV1StringToSign(const std::string& method,
 // base64(HMAC-SHA1(secret + "&", string_to_sign))
 std::string PopV1Sign(const std::string& secret,
                       const std::string& string_to_sign);
+
+// The query string of a V1-signed GET of `params` (Action, Version and the
+// call's own) with the common parameters added: Format=JSON, AccessKeyId,
+// HMAC-SHA1 1.0, `nonce`, the Timestamp of `now`, the SecurityToken of
+// temporary credentials, and the Signature.
+std::string PopV1SignedQuery(std::map<std::string, std::string> params,
+                             const Credentials& credentials,
+                             const std::string& nonce, TimePoint now);
 
 // V3: the canonical request for a request to "/" with these query parameters
 // and signed headers (lower-case names), and the hex SHA-256 of the body.
