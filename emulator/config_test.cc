@@ -106,6 +106,12 @@ TEST(ConfigTest, ErrorsNameTheJsonPath) {
                "$.accounts[0].access_keys[0]: needs an id and a secret");
   expect_error(R"({"queues": [{"name": "q", "attributes": {"Delay": 1}}]})",
                "$.queues[0].attributes.Delay: unknown queue attribute");
+  // Every object refuses keys it does not read, nested ones included.
+  expect_error(R"({"queues": [{"name": "q", "atributes": {}}]})",
+               "$.queues[0].atributes: unknown field");
+  expect_error(
+      R"({"accounts": [{"id": "1", "access_keys": [{"id": "k", "secret": "s", "scret": "t"}]}]})",
+      "$.accounts[0].access_keys[0].scret: unknown field");
   expect_error(R"({"settings": {"strict": true}})",
                "$.settings.strict: unknown setting");
   expect_error(R"({"settings": {"batch_send_failure_status": 200}})",
