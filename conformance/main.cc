@@ -5,25 +5,20 @@
 //
 //   conformance [gtest flags]   report in $CONFORMANCE_REPORT_DIR
 //                               (default ./conformance-report)
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "client/common/random.h"
+#include "client/common/testing/subprocess.h"
 #include "conformance/conformance.h"
 #include "conformance/report.h"
-
-extern char** environ;
 
 namespace mns::conformance {
 namespace {
@@ -41,7 +36,7 @@ struct Emulator {
   ~Emulator() {
     if (pid > 0) {
       kill(pid, SIGTERM);
-      waitpid(pid, nullptr, 0);
+      mns::testing::WaitForExit(pid, std::chrono::seconds(10));
     }
     if (!dir.empty()) std::filesystem::remove_all(dir);
   }
@@ -53,26 +48,14 @@ StatusOr<std::string> StartEmulator(Emulator& emulator) {
                  ("mns-conformance-" + std::to_string(getpid()));
   std::filesystem::create_directories(emulator.dir);
   const std::string port_file = emulator.dir / "port";
-  std::vector<std::string> args = {binary, "--port", "0", "--port-file",
-                                   port_file};
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
   const std::string log = emulator.dir / "emulator.log";
-  posix_spawn_file_actions_addopen(&files, 1, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&files, 1, 2);
-  const int spawned = posix_spawn(&emulator.pid, binary.c_str(), &files,
-                                  nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&files);
-  if (spawned != 0) {
-    emulator.pid = 0;
-    return Status(StatusCode::kUnavailable,
-                  "cannot start the emulator " + binary +
-                      " (set MNS_EMULATOR_BIN): " + std::strerror(spawned));
+  auto pid = mns::testing::Spawn(
+      {binary, "--port", "0", "--port-file", port_file}, log, log);
+  if (!pid.ok()) {
+    return Status(pid.status().code(),
+                  pid.status().message() + " (set MNS_EMULATOR_BIN)");
   }
+  emulator.pid = *pid;
   std::string port;
   const bool up = Eventually(
       [&] {
@@ -81,8 +64,11 @@ StatusOr<std::string> StartEmulator(Emulator& emulator) {
       },
       Duration(10'000), Duration(20));
   if (!up) {
+    // The directory goes with the run: show the log now.
+    std::stringstream output;
+    output << std::ifstream(log).rdbuf();
     return Status(StatusCode::kUnavailable,
-                  "the emulator did not start; see " + log);
+                  "the emulator did not start:\n" + output.str());
   }
   return "http://127.0.0.1:" + port;
 }

@@ -1,13 +1,9 @@
 // alicom-receive, the built binary, against the in-process emulator: it
 // prints and deletes receipts, speaks JSON, stops on Ctrl-C while a poll is
 // parked, and fails clearly on a wrong key.
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,9 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "client/common/testing/subprocess.h"
 #include "client/src/alicom_emulator_fixture.h"
-
-extern char** environ;
 
 namespace mns {
 namespace {
@@ -47,35 +42,13 @@ class AlicomReceiveTest : public testing::AlicomEmulatorTest {
                                      server_->address(), "--mns-endpoint",
                                      server_->address()};
     args.insert(args.end(), flags.begin(), flags.end());
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t files;
-    posix_spawn_file_actions_init(&files);
-    posix_spawn_file_actions_addopen(&files, 1, (dir_ / "out").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&files, 2, (dir_ / "err").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
-    EXPECT_EQ(posix_spawn(&pid, argv[0], &files, nullptr, argv.data(), environ),
-              0);
-    posix_spawn_file_actions_destroy(&files);
-    return pid;
+    auto pid = testing::Spawn(args, dir_ / "out", dir_ / "err");
+    EXPECT_TRUE(pid.ok()) << pid.status();
+    return pid.ok() ? *pid : -1;
   }
 
-  // The exit status, or nullopt (after killing it) if it runs past `limit`.
   static std::optional<int> Exit(pid_t pid, std::chrono::seconds limit) {
-    const auto give_up = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < give_up) {
-      int status = 0;
-      if (waitpid(pid, &status, WNOHANG) == pid) {
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-    return std::nullopt;
+    return testing::WaitForExit(pid, limit);
   }
 
   std::string Read(const char* name) {
