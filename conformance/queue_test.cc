@@ -255,6 +255,8 @@ CONFORMANCE_TEST(Messages, PriorityOneComesFirst, "ReceiveMessage",
   EXPECT_EQ(first->priority, 1);
 }
 
+// The code for an oversized body is UNCONFIRMED (spec mns §3.7: "body larger
+// than queue MaximumMessageSize -> InvalidArgument (UNCONFIRMED code)").
 CONFORMANCE_TEST(Messages, ABodyOverTheQueueLimitIsRefused, "SendMessage",
                  unverified()) {
   const std::string queue = NewQueue({.maximum_message_size = 1024});
@@ -395,6 +397,8 @@ CONFORMANCE_TEST(Signatures, AWrongSecretIsSignatureDoesNotMatch,
   EXPECT_FALSE(status.request_id().empty());
 }
 
+// Spec mns §6.2: TimeExpired for a Date more than 15 minutes off (its HTTP
+// status is UNCONFIRMED, so only the code is checked).
 CONFORMANCE_TEST(Signatures, ADateSkewedBeyondFifteenMinutesIsRefused,
                  "Authorization", unverified()) {
   ClientOptions options = DefaultOptions();

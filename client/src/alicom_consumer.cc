@@ -8,7 +8,12 @@
 namespace mns {
 namespace {
 
-// Errors after which a fresh token may help.
+// Errors after which a fresh token may help: the 403 codes of spec mns
+// §6.2, and for an expired or unknown STS token, whose code no source
+// states (spec alicom §4: "[U] suggest 403 SecurityTokenExpired"), both the
+// names the emulator uses by default. The provider refreshes before expiry
+// anyway; this only shortens recovery. Any other code backs off without a
+// refresh.
 bool IsAuthError(const Status& status) {
   const std::string& code = status.error_code();
   return code == "SecurityTokenExpired" || code == "InvalidSecurityToken" ||
