@@ -5,11 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <deque>
-
 #include "client/common/testing/scoped_time_zone.h"
+#include "client/src/fake_transport.h"
 #include "client/src/pop_signer.h"
-#include "client/src/transport.h"
 
 namespace mns {
 namespace {
@@ -17,18 +15,6 @@ namespace {
 using internal::HttpCall;
 using internal::HttpReply;
 using ::testing::HasSubstr;
-
-class ReplayTransport : public internal::Transport {
- public:
-  StatusOr<HttpReply> Send(const HttpCall& call) override {
-    calls.push_back(call);
-    HttpReply reply = replies.front();
-    replies.pop_front();
-    return reply;
-  }
-  std::deque<HttpReply> replies;
-  std::vector<HttpCall> calls;
-};
 
 class AlicomClientTest : public ::testing::TestWithParam<const char*> {
  protected:
@@ -39,18 +25,16 @@ class AlicomClientTest : public ::testing::TestWithParam<const char*> {
                       .retry = {.initial_delay = Duration(0)}},
         transport_);
   }
-  std::shared_ptr<ReplayTransport> transport_ =
-      std::make_shared<ReplayTransport>();
+  std::shared_ptr<testing::FakeTransport> transport_ =
+      std::make_shared<testing::FakeTransport>();
 };
 
 TEST_P(AlicomClientTest, TokenTimesAreReadAsBeijingTime) {
   testing::ScopedTimeZone zone(GetParam());
-  transport_->replies.push_back(
-      {.status = 200,
-       .body =
-           R"({"RequestId":"R","Code":"OK","Message":"OK","MessageTokenDTO":{
+  transport_->Reply(
+      200, R"({"RequestId":"R","Code":"OK","Message":"OK","MessageTokenDTO":{
          "AccessKeyId":"STS.a","AccessKeySecret":"s","SecurityToken":"CAIS",
-         "CreateTime":"2024-01-01 10:00:00","ExpireTime":"2024-01-01 11:00:00"}})"});
+         "CreateTime":"2024-01-01 10:00:00","ExpireTime":"2024-01-01 11:00:00"}})");
   auto token = Make().QueryTokenForMnsQueue("SmsReport");
   ASSERT_TRUE(token.ok()) << token.status();
   EXPECT_EQ(token->expire_time, FromUnixMillis(1'704'078'000'000));  // 03:00Z
@@ -64,25 +48,23 @@ INSTANTIATE_TEST_SUITE_P(HostZones, AlicomClientTest,
                          ::testing::Values("UTC", "Asia/Shanghai"));
 
 TEST(AlicomClientErrorsTest, BusinessAndGatewayErrorsCarryTheirCodes) {
-  auto transport = std::make_shared<ReplayTransport>();
+  auto transport = std::make_shared<testing::FakeTransport>();
   AlicomClient client(
       ClientOptions{.endpoint = "http://unused",
                     .credentials = MakeStaticCredentials("ak", "sk")},
       transport);
-  transport->replies.push_back(
-      {.status = 200,
-       .body =
-           R"({"Message":"非法手机号","RequestId":"R1","Code":"isv.MOBILE_NUMBER_ILLEGAL"})"});
+  transport->Reply(
+      200,
+      R"({"Message":"非法手机号","RequestId":"R1","Code":"isv.MOBILE_NUMBER_ILLEGAL"})");
   auto sent = client.SendSms(
       {.phone_numbers = {"1"}, .sign_name = "s", .template_code = "t"});
   EXPECT_EQ(sent.status().error_code(), "isv.MOBILE_NUMBER_ILLEGAL");
   EXPECT_EQ(sent.status().request_id(), "R1");
   EXPECT_EQ(sent.status().code(), StatusCode::kFailedPrecondition);
 
-  transport->replies.push_back(
-      {.status = 404,
-       .body =
-           R"({"RequestId":"R2","Code":"InvalidAccessKeyId.NotFound","Message":"Specified access key is not found."})"});
+  transport->Reply(
+      404,
+      R"({"RequestId":"R2","Code":"InvalidAccessKeyId.NotFound","Message":"Specified access key is not found."})");
   auto details = client.QuerySendDetails(
       {.phone_number = "13800000000", .send_date = "20240101"});
   EXPECT_EQ(details.status().error_code(), "InvalidAccessKeyId.NotFound");
@@ -90,14 +72,12 @@ TEST(AlicomClientErrorsTest, BusinessAndGatewayErrorsCarryTheirCodes) {
 }
 
 TEST(AlicomClientErrorsTest, SignsWithV1OverTheQuery) {
-  auto transport = std::make_shared<ReplayTransport>();
+  auto transport = std::make_shared<testing::FakeTransport>();
   AlicomClient client(
       ClientOptions{.endpoint = "http://unused",
                     .credentials = MakeStaticCredentials("ak", "sk")},
       transport);
-  transport->replies.push_back(
-      {.status = 200,
-       .body = R"({"Code":"OK","BizId":"1^0","RequestId":"R"})"});
+  transport->Reply(200, R"({"Code":"OK","BizId":"1^0","RequestId":"R"})");
   auto sent = client.SendSms({.phone_numbers = {"13800000000", "13900000000"},
                               .sign_name = "阿里云",
                               .template_code = "SMS_1",

@@ -9,44 +9,15 @@
 #include <mutex>
 
 #include "client/common/crypto.h"
-#include "client/src/transport.h"
+#include "client/src/fake_transport.h"
 
 namespace mns {
 namespace {
 
 using internal::HttpCall;
 using internal::HttpReply;
+using testing::FakeTransport;
 using ::testing::HasSubstr;
-
-// Replays scripted replies (or transport errors) and records every call.
-class FakeTransport : public internal::Transport {
- public:
-  StatusOr<HttpReply> Send(const HttpCall& call) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    calls.push_back(call);
-    if (replies.empty()) return Status(StatusCode::kUnavailable, "no reply");
-    auto next = std::move(replies.front());
-    replies.pop_front();
-    return next;
-  }
-  void Reply(int status, std::string body = "", std::string request_id = "") {
-    HttpReply reply{.status = status, .body = std::move(body)};
-    if (!request_id.empty())
-      reply.headers.emplace_back("x-mns-request-id", request_id);
-    replies.push_back(reply);
-  }
-  void Fail() { replies.push_back(Status(StatusCode::kUnavailable, "reset")); }
-  static std::string Header(const HttpCall& call, const std::string& name) {
-    for (const auto& [n, v] : call.headers) {
-      if (n == name) return v;
-    }
-    return "";
-  }
-
-  std::mutex mutex_;
-  std::deque<StatusOr<HttpReply>> replies;
-  std::vector<HttpCall> calls;
-};
 
 std::string ErrorBody(const std::string& code, const std::string& message) {
   return R"(<?xml version="1.0" encoding="UTF-8"?><Error xmlns="http://mns.aliyuncs.com/doc/v1"><Code>)" +
