@@ -144,16 +144,6 @@ StatusOr<int> RemoveAbandonedQueues(MnsClient& client, TimePoint now) {
   return removed;
 }
 
-bool Eventually(const std::function<bool()>& attempt, Duration limit,
-                Duration every) {
-  const auto give_up = std::chrono::steady_clock::now() + limit;
-  while (true) {
-    if (attempt()) return true;
-    if (std::chrono::steady_clock::now() >= give_up) return false;
-    std::this_thread::sleep_for(every);
-  }
-}
-
 void ConformanceTest::SetUp() {
   const Registration* registration = FindRegistration(CurrentTestName());
   ASSERT_NE(registration, nullptr) << CurrentTestName() << " has no marker";

@@ -26,6 +26,7 @@
 
 #include "client/common/clock.h"
 #include "client/common/status.h"
+#include "client/common/testing/eventually.h"
 #include "mns/alicom_client.h"
 #include "mns/mns_client.h"
 
@@ -106,10 +107,7 @@ TimePoint TargetNow();
 // an hour ago (a crashed one); returns how many it removed.
 StatusOr<int> RemoveAbandonedQueues(MnsClient& client, TimePoint now);
 
-// Polls `attempt` until it returns true or `limit` passes; never sleeps
-// longer than `every` at a time.
-bool Eventually(const std::function<bool()>& attempt, Duration limit,
-                Duration every = Duration(200));
+using ::mns::testing::Eventually;
 
 class ConformanceTest : public ::testing::Test {
  protected:

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "client/common/crypto.h"
+#include "client/common/testing/eventually.h"
 #include "client/src/transport.h"
 #include "mns/alicom_consumer.h"
 
@@ -80,17 +81,6 @@ class FakeQueue : public internal::Transport {
   std::vector<std::string> deletes;  // request bodies
   int receives = 0;
 };
-
-// Retries `step` for up to 20 s of real time.
-template <typename Step>
-bool Eventually(Step step) {
-  const auto give_up =
-      std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < give_up) {
-    if (step()) return true;
-  }
-  return false;
-}
 
 class AlicomConsumerUnitTest : public ::testing::Test {
  protected:
@@ -171,14 +161,16 @@ TEST_F(AlicomConsumerUnitTest, ErrorsBackOffOnTheClockInsteadOfLoopingHot) {
   // Each step of the clock past the backoff lets exactly one more poll out.
   // (Advance until it does: the worker may not be asleep yet.)
   for (int expected : {2, 3}) {
-    ASSERT_TRUE(Eventually([&] {
-      clock_->Advance(Duration(1000));
-      std::unique_lock<std::mutex> lock(queue_->mutex);
-      return queue_->changed.wait_for(lock, std::chrono::milliseconds(50), [&] {
-        return queue_->receives == expected;
-      });
-    })) << "poll "
-        << expected << " never came";
+    ASSERT_TRUE(testing::Eventually(
+        [&] {
+          clock_->Advance(Duration(1000));
+          std::unique_lock<std::mutex> lock(queue_->mutex);
+          return queue_->changed.wait_for(
+              lock, std::chrono::milliseconds(50),
+              [&] { return queue_->receives == expected; });
+        },
+        std::chrono::seconds(20), Duration(0)))
+        << "poll " << expected << " never came";
   }
   consumer->Stop();
   EXPECT_EQ(consumer->stats().errors, 2);

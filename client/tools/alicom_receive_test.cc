@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
-#include <thread>
 
+#include "client/common/testing/eventually.h"
 #include "client/common/testing/subprocess.h"
 #include "client/src/alicom_emulator_fixture.h"
 
@@ -110,12 +110,8 @@ TEST_F(AlicomReceiveTest, PrintsRepliesAsJsonLines) {
 
 TEST_F(AlicomReceiveTest, CtrlCStopsAParkedPollAtOnce) {
   pid_t pid = Spawn({});  // a 30 s poll on a clock that does not move
-  const auto give_up =
-      std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (server_->queues().ParkedReceives() == 0 &&
-         std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  testing::Eventually([&] { return server_->queues().ParkedReceives() > 0; },
+                      std::chrono::seconds(20), Duration(10));
   ASSERT_EQ(server_->queues().ParkedReceives(), 1u) << Read("err");
   kill(pid, SIGINT);
   EXPECT_EQ(Exit(pid, std::chrono::seconds(5)), 0);
