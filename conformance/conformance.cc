@@ -6,7 +6,6 @@
 #include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 namespace mns::conformance {
 namespace {

@@ -5,6 +5,7 @@
 
 #include <future>
 #include <set>
+#include <thread>
 
 #include "client/common/crypto.h"
 #include "client/src/mns_signer.h"
