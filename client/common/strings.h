@@ -12,6 +12,10 @@ namespace mns {
 std::string_view TrimAsciiWhitespace(std::string_view text);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix);
+
+// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view text);
 std::string AsciiLower(std::string_view text);
 
 }  // namespace mns

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "client/common/time_format.h"
+#include "emulator/core/json_text.h"
 
 namespace mns::emulator {
 namespace {
@@ -221,7 +222,7 @@ std::vector<DueReport> SmsCenter::TakeDue(TimePoint now) {
         {"biz_id", record.biz_id},
         {"out_id", record.out_id},
     };
-    due.push_back({record.account, body.dump()});
+    due.push_back({record.account, JsonText(body)});
   }
   return due;
 }

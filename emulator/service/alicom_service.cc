@@ -4,6 +4,7 @@
 
 #include "client/common/crypto.h"
 #include "client/common/time_format.h"
+#include "emulator/core/json_text.h"
 
 namespace mns::emulator {
 namespace {
@@ -146,7 +147,7 @@ StatusOr<std::string> AlicomService::InjectSmsUp(const SmsUpInjection& reply) {
         {"sequence_id", random_->Uniform(1, 9'999'999'999)},
     };
   }
-  Enqueue(uid, "SmsUp", body.dump());
+  Enqueue(uid, "SmsUp", JsonText(body));
   return QueueName(uid, "SmsUp");
 }
 
