@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake pkg-config clang-format
-  libcpp-httplib-dev libssl-dev nlohmann-json3-dev libpugixml-dev
+  libcpp-httplib-dev libboost-dev libssl-dev nlohmann-json3-dev libpugixml-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
 )
 missing=()

@@ -1,7 +1,9 @@
 #include "emulator/config.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <utility>
 
 namespace mns::emulator {
 namespace {
@@ -22,8 +24,15 @@ Status ReadValue(const json& value, const std::string& where, T& out) {
     if (!value.is_number_integer()) {
       return ConfigError(where, "must be an integer");
     }
-    if (value.get<int64_t>() < 0 && std::is_unsigned_v<T>) {
-      return ConfigError(where, "must not be negative");
+    // Never store a silently wrapped value: 4294967297 is not 1.
+    const bool fits = value.is_number_unsigned()
+                          ? std::in_range<T>(value.get<uint64_t>())
+                          : std::in_range<T>(value.get<int64_t>());
+    if (!fits) {
+      return ConfigError(
+          where, "must be an integer from " +
+                     std::to_string(std::numeric_limits<T>::min()) + " to " +
+                     std::to_string(std::numeric_limits<T>::max()));
     }
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (!value.is_string()) return ConfigError(where, "must be a string");
@@ -250,7 +259,11 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
       .Read("frozen_clock_ms", config.frozen_clock_ms)
       .Read("max_request_bytes", config.max_request_bytes)
       .Read("max_connection_threads", config.max_connection_threads)
-      .Read("keep_alive_seconds", config.keep_alive_seconds);
+      .Read("keep_alive_seconds", config.keep_alive_seconds)
+      .Read("max_header_bytes", config.max_header_bytes)
+      .Read("max_header_count", config.max_header_count)
+      .Read("request_deadline_ms", config.request_deadline_ms)
+      .Read("max_connections", config.max_connections);
   if (const json* accounts = f.Get("accounts")) {
     if (!accounts->is_array() || accounts->empty()) {
       return ConfigError("$.accounts", "must be a non-empty array");
@@ -291,6 +304,18 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
   }
   if (config.max_connection_threads < 16) {
     return ConfigError("$.max_connection_threads", "must be at least 16");
+  }
+  if (config.max_header_bytes < 1024 || config.max_header_bytes > (4 << 20)) {
+    return ConfigError("$.max_header_bytes", "must be 1024..4194304");
+  }
+  if (config.max_header_count < 16) {
+    return ConfigError("$.max_header_count", "must be at least 16");
+  }
+  if (config.request_deadline_ms < 100) {
+    return ConfigError("$.request_deadline_ms", "must be at least 100");
+  }
+  if (config.max_connections < 16) {
+    return ConfigError("$.max_connections", "must be at least 16");
   }
   return config;
 }

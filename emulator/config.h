@@ -57,6 +57,16 @@ struct EmulatorConfig {
   // clients' own idle timeouts (Node.js agents: 4-15 s), so the server is not
   // the side that closes a connection a client is about to reuse.
   int keep_alive_seconds = 30;
+  // The request line and headers together, and how many header fields;
+  // beyond either the answer is 431. A POP GET carries all its parameters in
+  // the request line: 1,000 numbers and a 9 KB TemplateParam fit.
+  size_t max_header_bytes = 64 << 10;
+  size_t max_header_count = 100;
+  // A request must arrive whole within this of its first byte, however it
+  // trickles; then the connection is closed.
+  int64_t request_deadline_ms = 10'000;
+  // Open connections beyond this get 503 and are closed.
+  size_t max_connections = 10'000;
 };
 
 // The built-in default: account 1234567890123456 with key

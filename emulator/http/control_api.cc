@@ -4,6 +4,7 @@
 
 #include "client/common/time_format.h"
 #include "emulator/config.h"
+#include "emulator/core/json_text.h"
 
 namespace mns::emulator {
 namespace {
@@ -14,7 +15,7 @@ HttpResponse Json(int status, const json& body) {
   HttpResponse response;
   response.status = status;
   response.SetHeader("Content-Type", "application/json");
-  response.body = body.dump();
+  response.body = JsonText(body);
   return response;
 }
 
@@ -55,6 +56,11 @@ HttpResponse ControlApi::Handle(const HttpRequest& request) const {
     if (method == "PUT") return PutRules(request);
   }
   return JsonError(404, "no control " + method + " " + std::string(path));
+}
+
+HttpResponse ControlApi::ErrorResponse(int status,
+                                       const std::string& message) const {
+  return JsonError(status, message);
 }
 
 HttpResponse ControlApi::Outbox(const HttpRequest& request) const {

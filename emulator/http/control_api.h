@@ -33,6 +33,9 @@ class ControlApi {
   // PUT    /_emulator/sms/rules {"rules":[...]} -> replaces the rules
   HttpResponse Handle(const HttpRequest& request) const;
 
+  // {"error": message} with `status`.
+  HttpResponse ErrorResponse(int status, const std::string& message) const;
+
  private:
   HttpResponse ClockState() const;
   HttpResponse ChangeClock(const HttpRequest& request) const;

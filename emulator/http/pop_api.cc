@@ -8,6 +8,7 @@
 #include "client/common/crypto.h"
 #include "client/common/strings.h"
 #include "client/common/time_format.h"
+#include "emulator/core/json_text.h"
 #include "emulator/http/pop_auth.h"
 
 namespace mns::emulator {
@@ -68,7 +69,7 @@ void AppendXml(pugi::xml_node parent, const std::string& name,
   } else if (value.is_string()) {
     node.text().set(value.get<std::string>().c_str());
   } else {
-    node.text().set(value.dump().c_str());
+    node.text().set(JsonText(value).c_str());
   }
 }
 
@@ -102,7 +103,7 @@ StatusOr<std::vector<std::string>> JsonStringArray(const std::string& text,
     if (item.is_string()) {
       out.push_back(item.get<std::string>());
     } else if (objects_as_json && item.is_object()) {
-      out.push_back(item.dump());
+      out.push_back(JsonText(item));
     } else {
       return Status(StatusCode::kFailedPrecondition,
                     "JSON参数不合法，只接受字符串值", "isv.INVALID_JSON_PARAM");
@@ -160,14 +161,36 @@ HttpResponse PopApi::Handle(const HttpRequest& request) {
   if (result.ok()) return Render(call, 200, *result);
   const Status& error = result.status();
   // Business errors (isv.*, isp.*) are HTTP 200 with no HostId (spec
-  // alicom §6.4); gateway errors carry HostId and Recommend (§2.5). Field
-  // order follows the docs' examples.
+  // alicom §6.4). Field order follows the docs' examples.
   if (error.code() == StatusCode::kFailedPrecondition) {
     return Render(call, 200,
                   json{{"Message", error.message()},
                        {"RequestId", call.request_id},
                        {"Code", error.error_code()}});
   }
+  return GatewayResponse(call, GatewayStatus(error.error_code()), error);
+}
+
+HttpResponse PopApi::TransportError(int status, const std::string& code,
+                                    const std::string& message,
+                                    const HttpRequest& request) {
+  Call call{.request_id = RequestId(*random_),
+            .host = request.Header("Host").value_or("localhost")};
+  ParseFormParams(request.raw_query(), call.query);
+  call.params = call.query;
+  if (const std::string* format = call.Param("Format")) {
+    call.xml = EqualsIgnoreCase(*format, "XML");
+  }
+  call.action =
+      request.Header("x-acs-action")
+          .value_or(call.Param("Action") ? *call.Param("Action") : "");
+  return GatewayResponse(call, status,
+                         Status(StatusCode::kInvalidArgument, message, code));
+}
+
+// Gateway errors carry HostId and Recommend (spec alicom §2.5).
+HttpResponse PopApi::GatewayResponse(const Call& call, int status,
+                                     const Status& error) const {
   const std::string product =
       call.action == "QueryTokenForMnsQueue" ? "Dybaseapi" : "Dysmsapi";
   json body = {{"RequestId", call.request_id},
@@ -177,7 +200,7 @@ HttpResponse PopApi::Handle(const HttpRequest& request) {
                {"Recommend",
                 "https://api.aliyun.com/troubleshoot?q=" + error.error_code() +
                     "&product=" + product + "&requestId=" + call.request_id}};
-  return Render(call, GatewayStatus(error.error_code()), body);
+  return Render(call, status, body);
 }
 
 HttpResponse PopApi::Render(const Call& call, int status,
@@ -190,7 +213,7 @@ HttpResponse PopApi::Render(const Call& call, int status,
     response.body = ToXml(is_error ? "Error" : call.action + "Response", body);
   } else {
     response.SetHeader("Content-Type", "application/json;charset=utf-8");
-    response.body = body.dump();
+    response.body = JsonText(body);
   }
   response.SetHeader("x-acs-request-id", call.request_id);
   return response;
@@ -200,6 +223,16 @@ StatusOr<json> PopApi::Dispatch(const HttpRequest& request, Call& call) {
   ParseFormParams(request.raw_query(), call.query);
   call.params = call.query;
   if (IsForm(request)) ParseFormParams(request.body, call.params);
+  // Parameters end up in JSON and XML bodies, the outbox and receipts: only
+  // text can go there. UNCONFIRMED: the cloud's code for such a value; this
+  // is its code for a parameter it cannot accept.
+  for (const auto& [name, value] : call.params) {
+    if (!IsValidUtf8(name) || !IsValidUtf8(value)) {
+      return GatewayError(
+          "InvalidParameter",
+          "The specified parameter \"" + name + "\" is not valid UTF-8.");
+    }
+  }
   const bool v3 = request.Header("Authorization")
                       .value_or("")
                       .starts_with("ACS3-HMAC-SHA256");
@@ -352,20 +385,26 @@ Status PopApi::CheckNonce(const std::string& nonce) {
   std::lock_guard<std::mutex> lock(nonce_mutex_);
   // A nonce older than the skew window cannot be replayed anyway: its
   // Timestamp would be refused.
-  for (auto it = nonces_.begin(); it != nonces_.end();) {
-    it = now - it->second > options_.max_clock_skew * 2 ? nonces_.erase(it)
-                                                        : std::next(it);
+  while (!nonce_order_.empty() &&
+         now - nonce_order_.front().first > options_.max_clock_skew * 2) {
+    nonces_.erase(nonce_order_.front().second);
+    nonce_order_.pop_front();
   }
-  if (!nonces_.emplace(nonce, now).second) {
+  if (!nonces_.insert(nonce).second) {
     return GatewayError("SignatureNonceUsed",
                         "Specified signature nonce was used already.");
   }
+  nonce_order_.emplace_back(now, nonce);
   return OkStatus();
 }
 
 StatusOr<json> PopApi::SendSms(const Call& call) {
+  // An empty mandatory parameter is as missing as an absent one (spec alicom
+  // §2.4 step 1).
   for (const char* name : {"PhoneNumbers", "SignName", "TemplateCode"}) {
-    if (call.Param(name) == nullptr) return Missing(name);
+    if (call.Param(name) == nullptr || call.Param(name)->empty()) {
+      return Missing(name);
+    }
   }
   SendSmsRequest request{.sign_names = {*call.Param("SignName")},
                          .template_code = *call.Param("TemplateCode")};

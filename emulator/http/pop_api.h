@@ -8,11 +8,13 @@
 #ifndef MNS_EMULATOR_HTTP_POP_API_H_
 #define MNS_EMULATOR_HTTP_POP_API_H_
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_set>
 
 #include "client/common/clock.h"
 #include "client/common/random.h"
@@ -46,6 +48,13 @@ class PopApi {
 
   HttpResponse Handle(const HttpRequest& request);
 
+  // A gateway error the HTTP front end found before the request reached
+  // Handle() (a body over the cap, a bad framing), in POP's own shape: JSON,
+  // or XML for Format=XML, with RequestId, HostId and Recommend.
+  HttpResponse TransportError(int status, const std::string& code,
+                              const std::string& message,
+                              const HttpRequest& request);
+
  private:
   struct Call;
   StatusOr<nlohmann::ordered_json> Dispatch(const HttpRequest& request,
@@ -60,6 +69,8 @@ class PopApi {
                            const std::string& access_key_id);
   HttpResponse Render(const Call& call, int status,
                       const nlohmann::ordered_json& body) const;
+  HttpResponse GatewayResponse(const Call& call, int status,
+                               const Status& error) const;
 
   StatusOr<nlohmann::ordered_json> SendSms(const Call& call);
   StatusOr<nlohmann::ordered_json> SendBatchSms(const Call& call);
@@ -72,8 +83,11 @@ class PopApi {
   const Clock* real_clock_;
   const PopApiOptions options_;
 
+  // Nonces seen within twice the skew window, and the same in arrival order
+  // so that expiry pops from the front: O(1) amortised per request.
   std::mutex nonce_mutex_;
-  std::map<std::string, TimePoint> nonces_;  // nonce -> when first seen
+  std::unordered_set<std::string> nonces_;
+  std::deque<std::pair<TimePoint, std::string>> nonce_order_;
 };
 
 }  // namespace mns::emulator

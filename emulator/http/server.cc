@@ -1,77 +1,20 @@
 #include "emulator/http/server.h"
 
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <httplib.h>
-#include <netinet/in.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 
-#include <cstdlib>
 #include <iostream>
 #include <mutex>
 
 #include "client/common/time_format.h"
-#include "emulator/http/worker_pool.h"
+#include "emulator/http/http_front_end.h"
 
 namespace mns::emulator {
 namespace {
-
-// MNS paths are at most "/queues/<256 chars>/messages". Longer ones are
-// refused before cpp-httplib's std::regex route match, whose recursion depth
-// grows with the path.
-constexpr size_t kMaxPathLength = 1024;
-
-// How long Stop() lets open requests finish before closing connections.
-constexpr std::chrono::milliseconds kStopGrace{500};
 
 void LogLine(const std::string& line) {
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);
   std::cerr << "mns-emulator: " << line << std::endl;
-}
-
-HttpRequest FromHttplib(const httplib::Request& req) {
-  HttpRequest out{.method = req.method, .target = req.target, .body = req.body};
-  for (const auto& [name, value] : req.headers)
-    out.headers.emplace_back(name, value);
-  return out;
-}
-
-void ToHttplib(const HttpResponse& in, httplib::Response& res) {
-  res.status = in.status;
-  for (const auto& [name, value] : in.headers) res.set_header(name, value);
-  res.body = in.body;
-}
-
-// cpp-httplib 0.11 waits out an idle keep-alive connection's timeout before
-// it notices stop(), and offers no hook on accepted sockets. So Stop(), once
-// in-flight responses have had their grace period, finds this process's
-// connected sockets on the server's port and shuts their read side, which
-// ends each idle connection at once. (It cannot do so earlier: httplib
-// refuses to write to a socket whose read side reports end-of-file.)
-void ShutdownAcceptedSockets(int port) {
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return;
-  while (dirent* entry = readdir(dir)) {
-    char* end = nullptr;
-    long fd = std::strtol(entry->d_name, &end, 10);
-    if (*end != '\0' || fd == dirfd(dir)) continue;
-    sockaddr_storage local{}, peer{};
-    socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
-    if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local),
-                    &local_len) != 0 ||
-        getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer),
-                    &peer_len) != 0) {
-      continue;
-    }
-    int local_port =
-        local.ss_family == AF_INET6
-            ? ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port)
-            : ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
-    if (local_port == port) shutdown(static_cast<int>(fd), SHUT_RD);
-  }
-  closedir(dir);
 }
 
 // Each parked long poll holds a connection; the common default soft limit of
@@ -136,122 +79,38 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   server->control_ = std::make_unique<ControlApi>(
       server->clock_.get(), server->alicom_.get(), [self] { self->Reset(); });
 
-  auto http = std::make_unique<httplib::Server>();
-  const size_t max_threads = c.max_connection_threads;
-  http->new_task_queue = [max_threads] {
-    return new WorkerPool({.max_threads = max_threads});
-  };
-  // Without TCP_NODELAY every keep-alive response waits ~40 ms for Nagle.
-  http->set_tcp_nodelay(true);
-  http->set_keep_alive_max_count(std::numeric_limits<int>::max());
-  http->set_keep_alive_timeout(c.keep_alive_seconds);
-  // A slow or stalled client holds one worker for at most this long per read.
-  http->set_read_timeout(5, 0);
-  http->set_write_timeout(5, 0);
-  http->set_payload_max_length(c.max_request_bytes);
-
-  http->set_pre_routing_handler(
-      [self](const httplib::Request& req, httplib::Response& res) {
-        if (req.path.size() <= kMaxPathLength) {
-          return httplib::Server::HandlerResponse::Unhandled;
-        }
-        ToHttplib(
-            self->mns_->ErrorResponse(
-                Status(StatusCode::kInvalidArgument,
-                       "Http request URL format invalid.", "InvalidRequestURL"),
-                FromHttplib(req)),
-            res);
-        return httplib::Server::HandlerResponse::Handled;
+  auto front_end = HttpFrontEnd::Start(
+      HttpFrontEndOptions{
+          .host = c.host,
+          .port = c.port,
+          .max_body_bytes = c.max_request_bytes,
+          .max_header_bytes = c.max_header_bytes,
+          .max_header_count = c.max_header_count,
+          .request_deadline = std::chrono::milliseconds(c.request_deadline_ms),
+          .keep_alive = std::chrono::seconds(c.keep_alive_seconds),
+          .max_connections = c.max_connections,
+          .max_handler_threads = c.max_connection_threads,
+      },
+      [self](const HttpRequest& request) { return self->Route(request); },
+      [self](int status, const std::string& message,
+             const HttpRequest& request) {
+        return self->TransportError(status, message, request);
       });
-  auto handler = [self](const httplib::Request& req, httplib::Response& res) {
-    ToHttplib(self->Route(FromHttplib(req)), res);
-  };
-  http->Get(".*", handler);
-  http->Post(".*", handler);
-  http->Put(".*", handler);
-  http->Delete(".*", handler);
-  http->Patch(".*", handler);
-  http->Options(".*", handler);
-  // Errors cpp-httplib finds itself (a body over the cap, a bad request
-  // line) still get an MNS <Error> body.
-  http->set_error_handler(httplib::Server::HandlerWithResponse(
-      [self](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty())
-          return httplib::Server::HandlerResponse::Unhandled;
-        const int status = res.status;
-        std::string message =
-            status == 413
-                ? "The request body is larger than " +
-                      std::to_string(self->config_.max_request_bytes) +
-                      " bytes."
-                : "The request could not be read: HTTP " +
-                      std::to_string(status) + ".";
-        ToHttplib(self->mns_->ErrorResponse(Status(StatusCode::kInvalidArgument,
-                                                   message, "InvalidArgument"),
-                                            FromHttplib(req)),
-                  res);
-        res.status = status;
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-  http->set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        res.status = 500;
-        res.set_content(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error "
-            "xmlns=\"http://mns.aliyuncs.com/doc/v1\"><Code>InternalError</"
-            "Code><Message>Interal error.</Message><RequestId>0</"
-            "RequestId><HostId>localhost</HostId></Error>",
-            "text/xml;charset=utf-8");
-      });
-  http->set_post_routing_handler(
-      [self](const httplib::Request&, httplib::Response& res) {
-        res.set_header("Date", FormatHttpDate(self->real_clock_.Now()));
-      });
-
-  // cpp-httplib 0.11 listens with a backlog of 5, compiled in: a burst of
-  // connections (a thousand consumers starting their long polls) overflows
-  // it and waits for SYN retransmits, seconds each. Linux lets listen() be
-  // called again to raise the backlog, so keep the socket to do that.
-  int listen_fd = -1;
-  http->set_socket_options([&listen_fd](int fd) {
-    int yes = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    listen_fd = fd;
-  });
-  int port = c.port == 0 ? http->bind_to_any_port(c.host)
-                         : (http->bind_to_port(c.host, c.port) ? c.port : -1);
-  if (port <= 0) {
-    return Status(StatusCode::kUnavailable,
-                  "cannot listen on " + c.host + ":" + std::to_string(c.port));
-  }
-  if (listen_fd >= 0) listen(listen_fd, SOMAXCONN);
-  server->port_ = port;
-  server->http_ = std::move(http);
-  server->listener_ = std::thread([self] {
-    self->http_->listen_after_bind();
-    self->listener_done_.set_value();
-  });
-  // httplib's stop() does nothing until the accept loop runs; wait for it so
-  // that a Stop() right after Start() cannot be lost. It starts at once.
-  while (!server->http_->is_running()) std::this_thread::yield();
+  if (!front_end.ok()) return front_end.status();
+  server->front_end_ = std::move(front_end).value();
+  server->port_ = server->front_end_->port();
   return server;
 }
 
 Server::~Server() { Stop(); }
 
 void Server::Stop() {
-  if (!http_) return;
+  if (!front_end_) return;
+  // Parked long polls and the receipt thread end first, so that the front
+  // end's handlers can return.
   queues_->Shutdown();
   alicom_->Shutdown();
-  http_->stop();
-  // Woken long polls answer within microseconds; connections still open
-  // after the grace period are idle keep-alives.
-  if (listener_done_.get_future().wait_for(kStopGrace) !=
-      std::future_status::ready) {
-    ShutdownAcceptedSockets(port_);
-  }
-  if (listener_.joinable()) listener_.join();
-  http_.reset();
+  front_end_->Stop();
 }
 
 std::string Server::address() const {
@@ -259,6 +118,12 @@ std::string Server::address() const {
 }
 
 HttpResponse Server::Route(const HttpRequest& request) const {
+  HttpResponse response = Dispatch(request);
+  response.SetHeader("Date", FormatHttpDate(real_clock_.Now()));
+  return response;
+}
+
+HttpResponse Server::Dispatch(const HttpRequest& request) const {
   if (request.path().starts_with("/_emulator/")) {
     return control_->Handle(request);
   }
@@ -268,6 +133,36 @@ HttpResponse Server::Route(const HttpRequest& request) const {
   // /queues and everything else: MNS answers InvalidRequestURL for paths it
   // does not know.
   return mns_->Handle(request);
+}
+
+// The front end found the request unreadable or too large, or a handler
+// threw. Each protocol answers in its own error shape. UNCONFIRMED: the
+// cloud's codes for transport errors; InvalidArgument (MNS, spec mns §6.2)
+// and InvalidParameter (POP) are their codes for a request they refuse.
+HttpResponse Server::TransportError(int status, const std::string& message,
+                                    const HttpRequest& request) const {
+  // Deliberately "Interal": the cloud's own spelling (spec mns §6.2).
+  const bool internal = status >= 500 && status != 503;
+  const std::string text = internal ? "Interal error." : message;
+  HttpResponse response;
+  if (request.path().starts_with("/_emulator/")) {
+    response = control_->ErrorResponse(status, text);
+  } else if (PopApi::IsPopRequest(request)) {
+    response = pop_->TransportError(status,
+                                    internal        ? "InternalError"
+                                    : status == 503 ? "ServiceUnavailable"
+                                                    : "InvalidParameter",
+                                    text, request);
+  } else {
+    response = mns_->ErrorResponse(Status(StatusCode::kInvalidArgument, text,
+                                          internal        ? "InternalError"
+                                          : status == 503 ? "ServiceUnavailable"
+                                                          : "InvalidArgument"),
+                                   request);
+    response.status = status;
+  }
+  response.SetHeader("Date", FormatHttpDate(real_clock_.Now()));
+  return response;
 }
 
 Status Server::CreateConfiguredQueues() {

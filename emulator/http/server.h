@@ -1,28 +1,23 @@
 // Server: one emulator instance on one port. It owns the clock, the queue
-// service, the credentials and the APIs, serves them over cpp-httplib, and
-// routes every request in Route(). Start() returns once the port is bound,
-// so a client may connect at once. Thread-safe.
+// service, the credentials and the APIs, serves them through an HttpFrontEnd,
+// and routes every request in Route(). Start() returns once the port is
+// bound, so a client may connect at once. Thread-safe.
 #ifndef MNS_EMULATOR_HTTP_SERVER_H_
 #define MNS_EMULATOR_HTTP_SERVER_H_
 
-#include <future>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "client/common/clock.h"
 #include "client/common/random.h"
 #include "emulator/config.h"
 #include "emulator/http/control_api.h"
+#include "emulator/http/http_front_end.h"
 #include "emulator/http/mns_api.h"
 #include "emulator/http/pop_api.h"
 #include "emulator/service/alicom_service.h"
 #include "emulator/service/credentials.h"
 #include "emulator/service/queue_service.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace mns::emulator {
 
@@ -44,13 +39,17 @@ class Server {
   QueueService& queues() { return *queues_; }
   AlicomService& alicom() { return *alicom_; }
 
-  // The one place every route is listed.
+  // Answers one request, with no socket: what the front end calls.
   HttpResponse Route(const HttpRequest& request) const;
 
  private:
   explicit Server(EmulatorConfig config);
   Status CreateConfiguredQueues();
   void Reset();
+  // The one place every route is listed.
+  HttpResponse Dispatch(const HttpRequest& request) const;
+  HttpResponse TransportError(int status, const std::string& message,
+                              const HttpRequest& request) const;
 
   EmulatorConfig config_;
   std::unique_ptr<SimulatedClock> clock_;
@@ -62,9 +61,7 @@ class Server {
   std::unique_ptr<MnsApi> mns_;
   std::unique_ptr<PopApi> pop_;
   std::unique_ptr<ControlApi> control_;
-  std::unique_ptr<httplib::Server> http_;
-  std::thread listener_;
-  std::promise<void> listener_done_;
+  std::unique_ptr<HttpFrontEnd> front_end_;
   int port_ = 0;
 };
 

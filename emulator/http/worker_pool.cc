@@ -2,15 +2,18 @@
 
 #include <pthread.h>
 
+#include <exception>
+#include <iostream>
+
 namespace mns::emulator {
 
-void WorkerPool::enqueue(std::function<void()> task) {
+bool WorkerPool::Enqueue(std::function<void()> task) {
   std::unique_lock<std::mutex> lock(mutex_);
-  if (shutdown_) return;  // the server is stopping; the socket is closed
+  if (shutdown_) return false;
   tasks_.push_back(std::move(task));
   if (idle_ >= tasks_.size() || threads_ >= options_.max_threads) {
     work_.notify_one();
-    return;
+    return true;
   }
   pthread_attr_t attr;
   pthread_attr_init(&attr);
@@ -23,6 +26,7 @@ void WorkerPool::enqueue(std::function<void()> task) {
     work_.notify_one();  // out of threads: an existing one will take it
   }
   pthread_attr_destroy(&attr);
+  return true;
 }
 
 void* WorkerPool::ThreadMain(void* pool) {
@@ -37,7 +41,16 @@ void WorkerPool::WorkerLoop() {
       std::function<void()> task = std::move(tasks_.front());
       tasks_.pop_front();
       lock.unlock();
-      task();
+      // No exception may end a thread the emulator started: it would abort
+      // the process and lose every queue.
+      try {
+        task();
+      } catch (const std::exception& e) {
+        std::cerr << "mns-emulator: a request task failed: " << e.what()
+                  << std::endl;
+      } catch (...) {
+        std::cerr << "mns-emulator: a request task failed" << std::endl;
+      }
       lock.lock();
       continue;
     }
@@ -54,7 +67,7 @@ void WorkerPool::WorkerLoop() {
   if (threads_ == 0) all_exited_.notify_all();
 }
 
-void WorkerPool::shutdown() {
+void WorkerPool::Shutdown() {
   std::unique_lock<std::mutex> lock(mutex_);
   shutdown_ = true;
   work_.notify_all();

@@ -1,17 +1,14 @@
-// WorkerPool: the connection pool behind the HTTP server.
+// WorkerPool: the threads that run request handlers for the HTTP front end.
 //
-// cpp-httplib runs each connection, keep-alive included, on one task of its
-// TaskQueue, and a long-poll receive parks that task for up to 30 s. A fixed
-// pool of N threads would let N parked polls starve every other client. This
-// pool grows a thread whenever a task arrives and none is idle, up to
-// `max_threads`, and lets idle threads exit after `idle_timeout`; threads get
-// small stacks so a thousand parked polls cost a few megabytes. Past the cap,
-// tasks wait in FIFO order. See docs/adr/0001-connection-concurrency.md.
-// Thread-safe.
+// A long-poll receive parks its handler for up to 30 s, so a fixed pool of N
+// threads would let N parked polls starve every other client. This pool grows
+// a thread whenever a task arrives and none is idle, up to `max_threads`, and
+// lets idle threads exit after `idle_timeout`; threads get small stacks so a
+// thousand parked polls cost a few megabytes. Past the cap, tasks wait in
+// FIFO order. A task that throws is logged and the thread goes on. See
+// docs/adr/0001-connection-concurrency.md. Thread-safe.
 #ifndef MNS_EMULATOR_HTTP_WORKER_POOL_H_
 #define MNS_EMULATOR_HTTP_WORKER_POOL_H_
-
-#include <httplib.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -23,20 +20,20 @@ namespace mns::emulator {
 
 struct WorkerPoolOptions {
   size_t max_threads = 4096;
-  // Enough for cpp-httplib's std::regex route match, whose recursion grows with
-  // the path length; the server refuses paths over kMaxPathLength first.
+  // Only touched pages are resident; 2 MiB leaves room for sanitizer builds.
   size_t stack_bytes = 2 << 20;
   std::chrono::milliseconds idle_timeout{10'000};
 };
 
-class WorkerPool : public httplib::TaskQueue {
+class WorkerPool {
  public:
   explicit WorkerPool(WorkerPoolOptions options) : options_(options) {}
-  ~WorkerPool() override { shutdown(); }
+  ~WorkerPool() { Shutdown(); }
 
-  void enqueue(std::function<void()> task) override;
+  // Returns false, and drops the task, once Shutdown() has begun.
+  bool Enqueue(std::function<void()> task);
   // Runs the tasks already queued, then waits for every thread to exit.
-  void shutdown() override;
+  void Shutdown();
 
   size_t threads() const;
 

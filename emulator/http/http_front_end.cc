@@ -1,0 +1,457 @@
+#include "emulator/http/http_front_end.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "client/common/strings.h"
+#include "emulator/http/worker_pool.h"
+
+namespace mns::emulator {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// How long Stop() lets responses of finished handlers reach their clients.
+constexpr std::chrono::milliseconds kStopGrace{500};
+// How long a refused connection is drained before it is closed. Closing a
+// socket with unread bytes sends a reset, which can destroy the error
+// response before the client reads it.
+constexpr std::chrono::milliseconds kLingerTime{1'000};
+constexpr size_t kReadChunk = 16 << 10;
+
+void Log(const std::string& line) {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::cerr << "mns-emulator: " << line << std::endl;
+}
+
+HttpRequest ToRequest(const http::request_header<>& header) {
+  HttpRequest request{.method = std::string(header.method_string().data(),
+                                            header.method_string().size())};
+  const std::string_view target(header.target().data(), header.target().size());
+  request.target = OriginFormTarget(target);
+  for (const auto& field : header) {
+    request.headers.emplace_back(
+        std::string(field.name_string().data(), field.name_string().size()),
+        std::string(field.value().data(), field.value().size()));
+  }
+  // RFC 9112 §3.2.2: with an absolute-form target the authority in it is the
+  // host, whatever the Host header says.
+  if (request.target.size() != target.size()) {
+    const size_t start = target.find("://") + 3;
+    const size_t end = target.find_first_of("/?", start);
+    std::string authority(target.substr(start, end - start));
+    bool replaced = false;
+    for (auto& [name, value] : request.headers) {
+      if (EqualsIgnoreCase(name, "Host")) {
+        value = authority;
+        replaced = true;
+      }
+    }
+    if (!replaced) request.headers.emplace_back("Host", std::move(authority));
+  }
+  return request;
+}
+
+}  // namespace
+
+std::string OriginFormTarget(std::string_view target) {
+  if (!StartsWithIgnoreCase(target, "http://") &&
+      !StartsWithIgnoreCase(target, "https://")) {
+    return std::string(target);
+  }
+  const size_t start = target.find("://") + 3;
+  const size_t end = target.find_first_of("/?", start);
+  if (end == std::string_view::npos) return "/";
+  if (target[end] == '?') return "/" + std::string(target.substr(end));
+  return std::string(target.substr(end));
+}
+
+class HttpFrontEnd::Impl {
+ public:
+  Impl(HttpFrontEndOptions options, RequestHandler handler,
+       ErrorRenderer render_error)
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        render_error_(std::move(render_error)),
+        pool_({.max_threads = options_.max_handler_threads}),
+        ioc_(std::make_unique<asio::io_context>()),
+        acceptor_(std::make_unique<tcp::acceptor>(*ioc_)) {}
+
+  ~Impl() { Stop(); }
+
+  Status Listen();
+  void Stop();
+  int port() const { return port_; }
+
+  // Used by sessions.
+  const HttpFrontEndOptions& options() const { return options_; }
+  HttpResponse Handle(const HttpRequest& request) const;
+  HttpResponse RenderError(int status, const std::string& message,
+                           const HttpRequest& request) const {
+    return render_error_(status, message, request);
+  }
+  bool Enqueue(std::function<void()> task) {
+    return pool_.Enqueue(std::move(task));
+  }
+  void ConnectionClosed() { --connections_; }
+  void ResponseStarted() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++in_flight_;
+  }
+  void ResponseEnded() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--in_flight_ == 0) drained_.notify_all();
+  }
+
+ private:
+  void Accept();
+  void RunIo();
+
+  const HttpFrontEndOptions options_;
+  const RequestHandler handler_;
+  const ErrorRenderer render_error_;
+  std::atomic<size_t> connections_{0};
+  std::mutex mutex_;
+  std::condition_variable drained_;
+  size_t in_flight_ = 0;  // guarded by mutex_
+  bool stopped_ = false;
+  int port_ = 0;
+  WorkerPool pool_;
+  // Destroyed explicitly in Stop(), acceptor first: destroying the
+  // io_context destroys the sessions its pending handlers still own.
+  std::unique_ptr<asio::io_context> ioc_;
+  std::unique_ptr<tcp::acceptor> acceptor_;
+  std::vector<std::thread> io_threads_;
+};
+
+namespace {
+
+// One connection. All its handlers run on its strand; a handler thread only
+// posts the finished response back to it.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpFrontEnd::Impl* front)
+      : stream_(std::move(socket)), front_(front) {}
+  ~Session() { front_->ConnectionClosed(); }
+
+  void Start() { WaitForRequest(); }
+
+  // Answers `status` without reading a request, then closes.
+  void Refuse(int status, const std::string& message) {
+    Fail(status, message, HttpRequest{});
+  }
+
+ private:
+  const HttpFrontEndOptions& options() const { return front_->options(); }
+
+  // An idle keep-alive connection may wait for its next request for
+  // `keep_alive`; from the request's first byte, the whole of it must arrive
+  // within `request_deadline`.
+  void WaitForRequest() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(options().max_header_bytes));
+    parser_->body_limit(options().max_body_bytes);
+    if (buffer_.size() > 0) {  // pipelined: the next request is here already
+      ReadHeader();
+      return;
+    }
+    stream_.expires_after(options().keep_alive);
+    stream_.async_read_some(
+        buffer_.prepare(kReadChunk),
+        [self = shared_from_this()](beast::error_code ec, size_t n) {
+          if (ec) return;  // idle timeout, the client closed, or Stop()
+          self->buffer_.commit(n);
+          self->ReadHeader();
+        });
+  }
+
+  void ReadHeader() {
+    stream_.expires_after(options().request_deadline);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) {
+          self->OnHeader(ec);
+        });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) {
+      OnReadError(ec);
+      return;
+    }
+    const auto& header = parser_->get();
+    const HttpRequest partial = ToRequest(header);
+    if (partial.headers.size() > options().max_header_count) {
+      Fail(431,
+           "The request has more than " +
+               std::to_string(options().max_header_count) + " header fields.",
+           partial);
+      return;
+    }
+    // MNS and POP clients never compress request bodies; inflating one would
+    // let a small request claim unbounded memory before it is authenticated.
+    if (auto encoding = partial.Header("Content-Encoding");
+        encoding &&
+        !EqualsIgnoreCase(TrimAsciiWhitespace(*encoding), "identity")) {
+      Fail(415,
+           "Content-Encoding " + *encoding +
+               " is not supported: send the body uncompressed.",
+           partial);
+      return;
+    }
+    if (EqualsIgnoreCase(partial.Header("Expect").value_or(""),
+                         "100-continue") &&
+        !parser_->is_done()) {
+      asio::async_write(
+          stream_, asio::buffer(kContinue, sizeof(kContinue) - 1),
+          [self = shared_from_this()](beast::error_code ec, size_t) {
+            if (!ec) self->ReadBody();
+          });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) {
+                         self->OnReadError(ec);
+                         return;
+                       }
+                       self->Dispatch();
+                     });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    // Nothing to answer: the client went away, the deadline passed (the
+    // stream is closed already), or Stop() cancelled the read.
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || ec == asio::error::eof) {
+      return;
+    }
+    HttpRequest partial;
+    if (parser_->is_header_done()) partial = ToRequest(parser_->get());
+    if (ec == http::error::header_limit) {
+      Fail(431,
+           "The request line and headers are larger than " +
+               std::to_string(options().max_header_bytes) + " bytes.",
+           partial);
+    } else if (ec == http::error::body_limit) {
+      Fail(413,
+           "The request body is larger than " +
+               std::to_string(options().max_body_bytes) + " bytes.",
+           partial);
+    } else if (ec == http::error::partial_message) {
+      return;  // the client closed mid-request
+    } else {
+      Fail(400, "The request could not be read: " + ec.message() + ".",
+           partial);
+    }
+  }
+
+  void Dispatch() {
+    http::request<http::string_body> message = parser_->release();
+    HttpRequest request = ToRequest(message);
+    request.body = std::move(message.body());
+    const bool keep_alive = message.keep_alive();
+    front_->ResponseStarted();
+    auto task = [self = shared_from_this(), request = std::move(request),
+                 keep_alive]() {
+      HttpResponse response = self->front_->Handle(request);
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response), keep_alive]() mutable {
+                   self->Write(std::move(response), keep_alive);
+                 });
+    };
+    if (!front_->Enqueue(std::move(task))) front_->ResponseEnded();
+  }
+
+  void Write(HttpResponse response, bool keep_alive) {
+    auto message = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), 11);
+    for (auto& [name, value] : response.headers) message->insert(name, value);
+    message->body() = std::move(response.body);
+    message->keep_alive(keep_alive);
+    message->prepare_payload();
+    stream_.expires_after(options().write_timeout);
+    http::async_write(
+        stream_, *message,
+        [self = shared_from_this(), message](beast::error_code ec, size_t) {
+          self->front_->ResponseEnded();
+          if (ec) return;
+          if (!message->keep_alive()) {
+            self->Linger();
+            return;
+          }
+          self->WaitForRequest();
+        });
+  }
+
+  // Writes an error response and closes: after a framing error nothing
+  // later on this connection can be trusted to start where we think.
+  void Fail(int status, const std::string& message,
+            const HttpRequest& partial) {
+    front_->ResponseStarted();
+    Write(front_->RenderError(status, message, partial), /*keep_alive=*/false);
+  }
+
+  // Half-closes, then reads and discards until the client closes or
+  // kLingerTime passes.
+  void Linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    Discard();
+  }
+  void Discard() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(
+        buffer_.prepare(kReadChunk),
+        [self = shared_from_this()](beast::error_code ec, size_t) {
+          if (!ec) self->Discard();
+        });
+  }
+
+  static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+  beast::tcp_stream stream_;
+  HttpFrontEnd::Impl* front_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+}  // namespace
+
+HttpResponse HttpFrontEnd::Impl::Handle(const HttpRequest& request) const {
+  try {
+    return handler_(request);
+  } catch (const std::exception& e) {
+    Log("a handler failed on " + request.method + " " + request.target + ": " +
+        e.what());
+  } catch (...) {
+    Log("a handler failed on " + request.method + " " + request.target);
+  }
+  return render_error_(500, "Interal error.", request);
+}
+
+Status HttpFrontEnd::Impl::Listen() {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(options_.host, ec);
+  if (ec) {
+    return Status(StatusCode::kInvalidArgument,
+                  "cannot listen on " + options_.host + ": " + ec.message());
+  }
+  const tcp::endpoint endpoint(address,
+                               static_cast<unsigned short>(options_.port));
+  acceptor_->open(endpoint.protocol(), ec);
+  if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(endpoint, ec);
+  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status(StatusCode::kUnavailable,
+                  "cannot listen on " + options_.host + ":" +
+                      std::to_string(options_.port) + ": " + ec.message());
+  }
+  port_ = acceptor_->local_endpoint().port();
+  Accept();
+  for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
+    io_threads_.emplace_back([this] { RunIo(); });
+  }
+  return OkStatus();
+}
+
+void HttpFrontEnd::Impl::RunIo() {
+  // No exception may end a thread the emulator started.
+  while (true) {
+    try {
+      ioc_->run();
+      return;
+    } catch (const std::exception& e) {
+      Log(std::string("an I/O handler failed: ") + e.what());
+    }
+  }
+}
+
+void HttpFrontEnd::Impl::Accept() {
+  acceptor_->async_accept(asio::make_strand(*ioc_), [this](beast::error_code ec,
+                                                           tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_->is_open()) {
+      return;
+    }
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);
+      const size_t open = ++connections_;
+      auto session = std::make_shared<Session>(std::move(socket), this);
+      if (open > options_.max_connections) {
+        session->Refuse(503, "The emulator has " +
+                                 std::to_string(options_.max_connections) +
+                                 " connections open; try again later.");
+      } else {
+        session->Start();
+      }
+    } else {
+      // Out of descriptors, most likely: back off rather than spin.
+      Log("accept failed: " + ec.message());
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    Accept();
+  });
+}
+
+void HttpFrontEnd::Impl::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopped_ || !ioc_) return;
+    stopped_ = true;
+  }
+  asio::post(*ioc_, [this] {
+    beast::error_code ignored;
+    acceptor_->close(ignored);
+  });
+  // Handlers return promptly once the caller has ended parked long polls;
+  // their responses are posted to the sessions, so give them a moment.
+  pool_.Shutdown();
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    drained_.wait_for(lock, kStopGrace, [this] { return in_flight_ == 0; });
+  }
+  ioc_->stop();
+  for (std::thread& thread : io_threads_) thread.join();
+  io_threads_.clear();
+  acceptor_.reset();
+  ioc_.reset();
+}
+
+HttpFrontEnd::HttpFrontEnd(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+
+HttpFrontEnd::~HttpFrontEnd() = default;
+
+StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Start(
+    HttpFrontEndOptions options, RequestHandler handler,
+    ErrorRenderer render_error) {
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(handler),
+                                     std::move(render_error));
+  MNS_RETURN_IF_ERROR(impl->Listen());
+  return std::unique_ptr<HttpFrontEnd>(new HttpFrontEnd(std::move(impl)));
+}
+
+void HttpFrontEnd::Stop() { impl_->Stop(); }
+
+int HttpFrontEnd::port() const { return impl_->port(); }
+
+}  // namespace mns::emulator
