@@ -483,5 +483,83 @@ TEST_F(AlicomServerTest, AlicomQueuesExistFromTheStartAndAfterReset) {
                   .ok());
 }
 
+// --- Hostile input ----------------------------------------------------------
+
+TEST_F(AlicomServerTest, ParametersThatAreNotUtf8AreRefusedAndNothingBreaks) {
+  // The test client percent-encodes every byte: this arrives as OutId=%FF.
+  auto reply = pop_->Call("SendSms", {{"PhoneNumbers", "13800000000"},
+                                      {"SignName", "阿里云"},
+                                      {"TemplateCode", "SMS_1"},
+                                      {"OutId", "\xFF"}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.json["Code"], "InvalidParameter");
+  EXPECT_THAT(reply.json["Message"].get<std::string>(), HasSubstr("OutId"));
+  // The receipt thread and the server carry on.
+  std::string biz_id = Send("13800000000");
+  Advance(2);
+  std::vector<json> receipts;
+  while (receipts.empty()) receipts = Drain(kReportQueue);
+  EXPECT_EQ(receipts[0]["biz_id"], biz_id);
+}
+
+TEST_F(AlicomServerTest, EmptyMandatoryParametersAreMissing) {
+  auto reply = pop_->Call("SendSms", {{"PhoneNumbers", ""},
+                                      {"SignName", "阿里云"},
+                                      {"TemplateCode", "SMS_1"}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.json["Code"], "MissingParameter");
+  EXPECT_THAT(reply.json["Message"].get<std::string>(),
+              HasSubstr("\"PhoneNumbers\""));
+}
+
+TEST_F(AlicomServerTest, AThousandNumbersFitInOnePostForm) {
+  std::string numbers;
+  for (int i = 0; i < 1000; ++i) {
+    numbers += (i ? "," : "") + std::to_string(13800000000LL + i);
+  }
+  auto reply = pop_->Call("SendSms",
+                          {{"PhoneNumbers", numbers},
+                           {"SignName", "阿里云"},
+                           {"TemplateCode", "SMS_1"}},
+                          "POST");
+  EXPECT_EQ(reply.status, 200) << reply.body.substr(0, 300);
+  EXPECT_EQ(reply.json["Code"], "OK");
+  auto outbox = json::parse(http_->Get("/_emulator/sms")->body);
+  EXPECT_EQ(outbox["messages"].size(), 1000u);
+}
+
+TEST_F(AlicomServerTest, AnOversizedRequestIsRefusedInPopShape) {
+  EmulatorConfig config = DefaultConfig();
+  config.max_request_bytes = 10'000;
+  Start(config);
+  auto reply = pop_->Call("SendSms",
+                          {{"PhoneNumbers", "13800000000"},
+                           {"SignName", "阿里云"},
+                           {"TemplateCode", "SMS_1"},
+                           {"TemplateParam", std::string(20'000, 'x')}},
+                          "POST");
+  ASSERT_EQ(reply.status, 413) << reply.body;
+  ASSERT_TRUE(reply.json.is_object()) << reply.body;
+  EXPECT_EQ(reply.json["Code"], "InvalidParameter");
+  EXPECT_THAT(reply.json["Message"].get<std::string>(),
+              HasSubstr("larger than 10000 bytes"));
+  EXPECT_TRUE(reply.json.contains("RequestId"));
+  EXPECT_TRUE(reply.json.contains("Recommend"));
+}
+
+TEST_F(AlicomServerTest, AbsoluteFormTargetsWorkForPop) {
+  // What a client configured with an HTTP proxy sends. Signed over the
+  // parameters, so the target's form does not matter to the signature.
+  pop_->set_absolute_form(true);
+  for (const char* method : {"GET", "POST"}) {
+    auto reply = pop_->Call("SendSms",
+                            {{"PhoneNumbers", "13800000000"},
+                             {"SignName", "阿里云"},
+                             {"TemplateCode", "SMS_1"}},
+                            method);
+    EXPECT_EQ(reply.json["Code"], "OK") << method << ": " << reply.body;
+  }
+}
+
 }  // namespace
 }  // namespace mns::emulator

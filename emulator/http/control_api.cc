@@ -137,19 +137,39 @@ HttpResponse ControlApi::ChangeClock(const HttpRequest& request) const {
   if (body.is_discarded() || !body.is_object()) {
     return JsonError(400, "the body must be a JSON object");
   }
+  // Bounds that keep every time the emulator computes from `now` (expiry,
+  // visibility, token lifetimes) far from overflow, and every date it
+  // prints four digits long.
+  constexpr int64_t kMaxAdvanceMs = 100LL * 366 * 24 * 3600 * 1000;
+  const TimePoint latest = FromUnixMillis(253'402'300'799'000);  // 9999-12-31
   int64_t advance_ms = 0;
   for (const auto& [key, value] : body.items()) {
     if (key == "freeze" || key == "resume") {
       if (!value.is_boolean())
         return JsonError(400, key + " must be a boolean");
     } else if (key == "advance_ms" || key == "advance_seconds") {
-      if (!value.is_number_integer() || value.get<int64_t>() < 0) {
-        return JsonError(400, key + " must be a non-negative integer");
+      const int64_t unit_ms = key == "advance_ms" ? 1 : 1000;
+      if (!value.is_number_integer() ||
+          (value.is_number_unsigned() &&
+           value.get<uint64_t>() > uint64_t{INT64_MAX}) ||
+          value.get<int64_t>() < 0 ||
+          value.get<int64_t>() > kMaxAdvanceMs / unit_ms) {
+        return JsonError(400, key + " must be an integer from 0 to " +
+                                  std::to_string(kMaxAdvanceMs / unit_ms) +
+                                  " (100 years)");
       }
-      advance_ms += value.get<int64_t>() * (key == "advance_ms" ? 1 : 1000);
+      advance_ms += value.get<int64_t>() * unit_ms;
     } else {
       return JsonError(400, "unknown field " + key);
     }
+  }
+  if (advance_ms > kMaxAdvanceMs) {
+    return JsonError(400,
+                     "advance_ms and advance_seconds together exceed "
+                     "100 years");
+  }
+  if (clock_->Now() + Duration(advance_ms) > latest) {
+    return JsonError(400, "the clock cannot go past 9999-12-31T23:59:59Z");
   }
   if (body.value("freeze", false) && body.value("resume", false)) {
     return JsonError(400, "freeze and resume together");

@@ -243,8 +243,10 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::connection_reset || ec == asio::error::eof) {
       return;
     }
-    HttpRequest partial;
-    if (parser_->is_header_done()) partial = ToRequest(parser_->get());
+    // Whatever fields were parsed, even when the header did not finish (a
+    // body over the limit is found before Beast marks the header done): they
+    // tell the renderer which protocol to answer in.
+    const HttpRequest partial = ToRequest(parser_->get());
     if (ec == http::error::header_limit) {
       Fail(431,
            "The request line and headers are larger than " +

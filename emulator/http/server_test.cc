@@ -761,6 +761,34 @@ std::string RawExchange(int port, const std::string& bytes,
   return out;
 }
 
+TEST_F(ServerTest, EveryOperationAcceptsAnAbsoluteFormTarget) {
+  client_->set_absolute_form(true);
+  EXPECT_EQ(Call("PUT", "/queues/abs").status, 201);
+  EXPECT_EQ(Call("GET", "/queues/abs").status, 200);
+  EXPECT_EQ(Call("PUT", "/queues/abs?metaoverride=true",
+                 "<Queue><DelaySeconds>0</DelaySeconds></Queue>")
+                .status,
+            204);
+  EXPECT_EQ(Call("GET", "/queues").status, 200);
+  EXPECT_EQ(Call("POST", "/queues/abs/messages",
+                 "<Message><MessageBody>m</MessageBody></Message>")
+                .status,
+            201);
+  EXPECT_EQ(Call("GET", "/queues/abs/messages?peekonly=true").status, 200);
+  Reply got = Call("GET", "/queues/abs/messages?waitseconds=0");
+  ASSERT_EQ(got.status, 200) << got.body;
+  Reply changed = Call(
+      "PUT", "/queues/abs/messages?ReceiptHandle=" + got.Xml("ReceiptHandle") +
+                 "&VisibilityTimeout=10");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(Call("DELETE", "/queues/abs/messages?ReceiptHandle=" +
+                               changed.Xml("ReceiptHandle"))
+                .status,
+            204);
+  EXPECT_EQ(Call("DELETE", "/queues/abs").status, 204);
+  EXPECT_EQ(Call("GET", "/queues/abs").ErrorCode(), "QueueNotExist");
+}
+
 TEST_F(ServerTest, Expect100ContinueIsAnswered) {
   ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
   EmulatorConfig config = DefaultConfig();
@@ -813,6 +841,39 @@ TEST_F(ServerTest, HealthAndClockControls) {
                                       "application/json");
   EXPECT_THAT(resumed->body, HasSubstr(R"("frozen":false)"));
   EXPECT_EQ(client_->http().Get("/_emulator/nothing")->status, 404);
+}
+
+TEST_F(ServerTest, ClockAdvancesAreBoundedAndNeverOverflow) {
+  auto post = [&](const std::string& body) {
+    return client_->http().Post("/_emulator/clock", body, "application/json");
+  };
+  for (const char* body :
+       {R"({"advance_seconds":9223372036854775807})",
+        R"({"advance_ms":18446744073709551615})", R"({"advance_seconds":-1})",
+        R"({"advance_ms":1.5})", R"({"advance_seconds":3162240001})",
+        R"({"advance_ms":3162240000000,"advance_seconds":1})"}) {
+    auto reply = post(body);
+    EXPECT_EQ(reply->status, 400) << body;
+    EXPECT_THAT(reply->body, HasSubstr("\"error\"")) << body;
+  }
+  EXPECT_THAT(client_->http().Get("/_emulator/clock")->body,
+              HasSubstr(R"("now_ms":1700000000000)"));
+  // The largest single step is allowed and time still renders and works.
+  auto far = post(R"({"advance_seconds":3162240000})");
+  ASSERT_EQ(far->status, 200) << far->body;
+  EXPECT_THAT(far->body, HasSubstr(R"("now":"2124-01-)"));
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  ASSERT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Message><MessageBody>m</MessageBody></Message>")
+                .status,
+            201);
+  EXPECT_EQ(Call("GET", "/queues/q1/messages").Xml("MessageBody"), "m");
+  // Years beyond 9999 cannot be printed in four digits: refused.
+  for (int i = 0; i < 78; ++i)
+    ASSERT_EQ(post(R"({"advance_seconds":3162240000})")->status, 200) << i;
+  auto past = post(R"({"advance_seconds":3162240000})");
+  EXPECT_EQ(past->status, 400);
+  EXPECT_THAT(past->body, HasSubstr("9999-12-31"));
 }
 
 TEST_F(ServerTest, AdvancingTheClockDeliversADelayedMessage) {

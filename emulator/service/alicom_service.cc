@@ -1,5 +1,6 @@
 #include "emulator/service/alicom_service.h"
 
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "client/common/crypto.h"
@@ -176,9 +177,15 @@ void AlicomService::SetRules(std::vector<OutcomeRule> rules) {
 void AlicomService::Enqueue(const std::string& uid,
                             const std::string& message_type,
                             const std::string& json) {
-  (void)queues_->SendMessage(settings_.mns_account_id,
-                             QueueName(uid, message_type),
-                             {.body = Base64Encode(json)});
+  const std::string queue = QueueName(uid, message_type);
+  auto sent = queues_->SendMessage(settings_.mns_account_id, queue,
+                                   {.body = Base64Encode(json)});
+  // The cloud drops receipts for a queue that is gone, too; say so, since
+  // here it is usually a test that deleted the queue by mistake.
+  if (!sent.ok()) {
+    std::cerr << "mns-emulator: " << message_type << " for " << queue
+              << " dropped: " << sent.status().message() << std::endl;
+  }
 }
 
 void AlicomService::DeliverLoop() {
@@ -188,7 +195,14 @@ void AlicomService::DeliverLoop() {
     if (!due.empty()) {
       lock.unlock();
       for (const DueReport& report : due) {
-        Enqueue(report.account, "SmsReport", report.json);
+        // One receipt that cannot be delivered must not end the thread
+        // that delivers all the others.
+        try {
+          Enqueue(report.account, "SmsReport", report.json);
+        } catch (const std::exception& e) {
+          std::cerr << "mns-emulator: a receipt for " << report.account
+                    << " failed: " << e.what() << std::endl;
+        }
       }
       lock.lock();
       continue;

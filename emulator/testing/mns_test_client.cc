@@ -21,6 +21,7 @@ std::string Reply::Xml(const std::string& name) const {
 
 MnsTestClient::MnsTestClient(int port, Credentials credentials)
     : credentials_(std::move(credentials)),
+      port_(port),
       http_(std::make_unique<httplib::Client>("127.0.0.1", port)) {
   http_->set_url_encode(false);
   http_->set_keep_alive(true);
@@ -79,8 +80,12 @@ Reply MnsTestClient::Call(const std::string& method, const std::string& target,
 Reply MnsTestClient::Call(const std::string& method, const std::string& target,
                           const std::string& body, httplib::Headers extra,
                           const Credentials& credentials) {
-  auto result =
-      http_->send(Sign(method, target, body, std::move(extra), credentials));
+  httplib::Request request =
+      Sign(method, target, body, std::move(extra), credentials);
+  if (absolute_form_) {
+    request.path = "http://127.0.0.1:" + std::to_string(port_) + target;
+  }
+  auto result = http_->send(request);
   if (!result) return {};
   return Reply{result->status, result->headers, result->body};
 }

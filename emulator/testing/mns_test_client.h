@@ -50,12 +50,19 @@ class MnsTestClient {
 
   httplib::Client& http() { return *http_; }
 
+  // Writes the request-target in absolute form ("http://host:port/queues"),
+  // as a client sending through an HTTP proxy does (RFC 9112 §3.2.2); the
+  // signature still covers the path.
+  void set_absolute_form(bool on) { absolute_form_ = on; }
+
  private:
   httplib::Request Sign(const std::string& method, const std::string& target,
                         const std::string& body, httplib::Headers headers,
                         const Credentials& credentials) const;
 
   Credentials credentials_;
+  int port_;
+  bool absolute_form_ = false;
   SystemClock clock_;
   std::unique_ptr<httplib::Client> http_;
 };

@@ -26,6 +26,7 @@ std::string Encode(const std::string& text) {
 
 PopTestClient::PopTestClient(int port, Credentials credentials)
     : credentials_(std::move(credentials)),
+      port_(port),
       http_(std::make_unique<httplib::Client>("127.0.0.1", port)) {
   http_->set_url_encode(false);
   http_->set_keep_alive(true);
@@ -70,10 +71,12 @@ PopReply PopTestClient::Call(const std::string& action,
     }
     encoded += (encoded.empty() ? "" : "&") + Encode(name) + "=" + v;
   }
+  const std::string root =
+      absolute_form_ ? "http://127.0.0.1:" + std::to_string(port_) + "/" : "/";
   httplib::Result result =
       method == "GET"
-          ? http_->Get("/?" + encoded)
-          : http_->Post("/", encoded, "application/x-www-form-urlencoded");
+          ? http_->Get(root + "?" + encoded)
+          : http_->Post(root, encoded, "application/x-www-form-urlencoded");
   if (!result) return {};
   PopReply reply{result->status, result->headers, result->body};
   reply.json = nlohmann::json::parse(reply.body, nullptr, false);

@@ -40,9 +40,15 @@ class PopTestClient {
   // still covers the decoded value.
   void set_plus_for_spaces(bool on) { plus_for_spaces_ = on; }
 
+  // Writes the request-target in absolute form ("http://host:port/?..."), as
+  // a client sending through an HTTP proxy does (RFC 9112 §3.2.2).
+  void set_absolute_form(bool on) { absolute_form_ = on; }
+
  private:
   Credentials credentials_;
   bool plus_for_spaces_ = false;
+  bool absolute_form_ = false;
+  int port_;
   SystemClock clock_;
   uint64_t nonce_ = 0;
   std::unique_ptr<httplib::Client> http_;
