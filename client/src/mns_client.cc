@@ -7,6 +7,7 @@
 #include "client/common/random.h"
 #include "client/common/strings.h"
 #include "client/common/time_format.h"
+#include "client/common/xml.h"
 #include "client/src/client_core.h"
 #include "client/src/mns_signer.h"
 #include "client/src/retry.h"
@@ -20,16 +21,10 @@ using internal::HttpReply;
 
 constexpr char kNamespace[] = "http://mns.aliyuncs.com/doc/v1/";
 
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
 // The text of `parent`'s child with this local name, or "".
 std::string Child(const pugi::xml_node& parent, std::string_view name) {
   for (pugi::xml_node child : parent.children()) {
-    if (LocalName(child) == name) return child.child_value();
+    if (LocalName(child) == name) return ElementText(child);
   }
   return "";
 }
@@ -65,7 +60,7 @@ StatusCode CodeForHttpStatus(int status) {
 Status ErrorOf(const HttpReply& reply) {
   pugi::xml_document doc;
   std::string code, message, request_id = reply.Header("x-mns-request-id");
-  if (doc.load_buffer(reply.body.data(), reply.body.size()) &&
+  if (LoadXml(doc, reply.body) &&
       LocalName(doc.document_element()) == "Error") {
     code = Child(doc.document_element(), "Code");
     message = Child(doc.document_element(), "Message");
@@ -124,7 +119,7 @@ std::string QueueBody(const QueueAttributes& a) {
 std::optional<pugi::xml_node> Root(pugi::xml_document& doc,
                                    const std::string& body,
                                    std::string_view name) {
-  if (!doc.load_buffer(body.data(), body.size())) return std::nullopt;
+  if (!LoadXml(doc, body)) return std::nullopt;
   pugi::xml_node root = doc.document_element();
   if (LocalName(root) != name) return std::nullopt;
   return root;

@@ -147,6 +147,23 @@ TEST_F(MnsClientTest, RawBodiesAreXmlEscaped) {
               HasSubstr("<MessageBody>fish &amp; &lt;chips&gt;</MessageBody>"));
 }
 
+TEST_F(MnsClientTest, RawBodiesAreReadWholeFromPrettyOrSplitXml) {
+  MnsClient client = Make({}, "", /*base64=*/false);
+  transport_->Reply(200,
+                    "<Message>\n  <MessageId>A</MessageId>\n"
+                    "  <MessageBody>  </MessageBody>\n</Message>");
+  auto spaces = client.ReceiveMessage("q", 0);
+  ASSERT_TRUE(spaces.ok());
+  EXPECT_EQ(spaces->body, "  ");
+  EXPECT_EQ(spaces->message_id, "A");
+  transport_->Reply(200,
+                    "<Message><MessageBody>fish <![CDATA[& chips]]>"
+                    "</MessageBody></Message>");
+  auto split = client.ReceiveMessage("q", 0);
+  ASSERT_TRUE(split.ok());
+  EXPECT_EQ(split->body, "fish & chips");
+}
+
 TEST_F(MnsClientTest, BatchPartialFailuresComeBackPerEntry) {
   MnsClient client = Make();
   transport_->Reply(400,

@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include "client/common/strings.h"
+#include "client/common/xml.h"
 #include "emulator/core/errors.h"
 
 namespace mns::emulator {
@@ -22,12 +23,6 @@ Status SchemaError(const std::string& cause) {
       "The XML you provided did not validate against our published schema, "
       "cause by " +
       cause + ".");
-}
-
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
 StatusOr<int64_t> IntValue(const pugi::xml_node& node) {
@@ -48,10 +43,51 @@ StatusOr<bool> BoolValue(const pugi::xml_node& node) {
   return SchemaError(std::string(LocalName(node)) + " is not True or False");
 }
 
-// pugixml keeps an '&' that starts no reference as text, but XML 1.0 (§4.1)
-// makes it malformed, and the cloud rejects it: the Node.js SDK's unescaped
-// "a & b" gets MalformedXML (spec mns §10). Comments and CDATA are skipped.
-bool HasBareAmpersand(std::string_view xml) {
+// XML 1.0 §2.2: the characters a document may contain, raw or as a
+// character reference. Anything else (NUL, most C0 controls, U+FFFE) makes
+// the document malformed.
+bool IsXmlChar(uint32_t c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+         (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+// Whether `ref` (the text between '&' and ';') is a reference XML 1.0 allows.
+bool IsValidReference(std::string_view ref) {
+  if (!ref.starts_with("#")) {
+    return ref == "amp" || ref == "lt" || ref == "gt" || ref == "quot" ||
+           ref == "apos";
+  }
+  const bool hex = ref.starts_with("#x");
+  std::string_view digits = ref.substr(hex ? 2 : 1);
+  uint32_t code = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(),
+                                   code, hex ? 16 : 10);
+  return !digits.empty() && ec == std::errc() &&
+         end == digits.data() + digits.size() && IsXmlChar(code);
+}
+
+// Whether `xml` holds only characters XML allows: valid UTF-8 with no raw
+// control characters but tab, LF and CR.
+bool HasOnlyXmlChars(std::string_view xml) {
+  if (!IsValidUtf8(xml)) return false;
+  for (size_t i = 0; i < xml.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(xml[i]);
+    if (byte < 0x20 && !IsXmlChar(byte)) return false;
+    // U+FFFE and U+FFFF, the only non-characters valid UTF-8 can carry here.
+    if (byte == 0xEF && i + 2 < xml.size() &&
+        static_cast<unsigned char>(xml[i + 1]) == 0xBF &&
+        static_cast<unsigned char>(xml[i + 2]) >= 0xBE) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// pugixml keeps an '&' that starts no reference as text and turns "&#0;"
+// into a NUL that cuts the text short, but XML 1.0 (§2.2, §4.1) makes both
+// malformed, and the cloud rejects them: the Node.js SDK's unescaped "a & b"
+// gets MalformedXML (spec mns §10). Comments and CDATA are skipped.
+bool HasBadReference(std::string_view xml) {
   for (size_t i = xml.find_first_of("&<"); i != std::string_view::npos;
        i = xml.find_first_of("&<", i + 1)) {
     if (xml[i] == '<') {
@@ -67,20 +103,7 @@ bool HasBareAmpersand(std::string_view xml) {
     }
     size_t semicolon = xml.find(';', i);
     if (semicolon == std::string_view::npos) return true;
-    std::string_view ref = xml.substr(i + 1, semicolon - i - 1);
-    bool valid;
-    if (ref.starts_with("#x")) {
-      valid = ref.size() > 2 &&
-              ref.find_first_not_of("0123456789abcdefABCDEF", 2) ==
-                  std::string_view::npos;
-    } else if (ref.starts_with("#")) {
-      valid = ref.size() > 1 &&
-              ref.find_first_not_of("0123456789", 1) == std::string_view::npos;
-    } else {
-      valid = ref == "amp" || ref == "lt" || ref == "gt" || ref == "quot" ||
-              ref == "apos";
-    }
-    if (!valid) return true;
+    if (!IsValidReference(xml.substr(i + 1, semicolon - i - 1))) return true;
     i = semicolon;
   }
   return false;
@@ -89,9 +112,10 @@ bool HasBareAmpersand(std::string_view xml) {
 // Parses a body whose root must be one of `roots`.
 StatusOr<pugi::xml_node> Parse(pugi::xml_document& doc, std::string_view body,
                                std::initializer_list<std::string_view> roots) {
-  pugi::xml_parse_result parsed = doc.load_buffer(
-      body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
-  if (!parsed || HasBareAmpersand(body)) return MalformedXmlError();
+  pugi::xml_parse_result parsed = LoadXml(doc, body);
+  if (!parsed || !HasOnlyXmlChars(body) || HasBadReference(body)) {
+    return MalformedXmlError();
+  }
   pugi::xml_node root = doc.document_element();
   if (!root) return MalformedXmlError();
   for (std::string_view r : roots) {
@@ -177,7 +201,7 @@ StatusOr<SendRequest> ParseMessage(const pugi::xml_node& node) {
     std::string_view name = LocalName(child);
     if (name == "MessageBody") {
       has_body = true;
-      request.body = child.child_value();
+      request.body = ElementText(child);
     } else if (name == "DelaySeconds") {
       MNS_ASSIGN_OR_RETURN(request.delay_seconds, IntValue(child));
     } else if (name == "Priority") {

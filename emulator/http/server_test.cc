@@ -442,6 +442,50 @@ TEST_F(ServerTest, AmpersandsInCdataAndCommentsAreText) {
             "fish &amp; chips");
 }
 
+TEST_F(ServerTest, BodiesWithCharactersXmlForbidsAreMalformed) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  const std::string raw_nul("a\0b", 3);
+  for (const std::string& text :
+       {std::string("&#0;"), std::string("&#1;"), std::string("&#xD800;"),
+        std::string("&#x110000;"), std::string("&#xFFFE;"),
+        std::string("&#99999999999;"), std::string("&#x;"), raw_nul,
+        std::string("\x01"), std::string("\xFF\xFE"),
+        std::string("\xEF\xBF\xBF"), std::string("\xED\xA0\x80")}) {
+    Reply reply =
+        Call("POST", "/queues/q1/messages",
+             "<Message><MessageBody>" + text + "</MessageBody></Message>");
+    EXPECT_EQ(reply.status, 400) << HexLower(text);
+    EXPECT_EQ(reply.ErrorCode(), "MalformedXML") << HexLower(text);
+  }
+  EXPECT_EQ(Call("GET", "/queues/q1/messages").ErrorCode(), "MessageNotExist");
+  // What XML allows is kept whole: tab, LF, CR, references to them, and
+  // characters from every plane.
+  ASSERT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Message><MessageBody>\t&#10;&#x9;\xF0\x9F\x98\x80&#x10FFFF;"
+                 "</MessageBody></Message>")
+                .status,
+            201);
+  EXPECT_EQ(Call("GET", "/queues/q1/messages").Xml("MessageBodyMD5"),
+            HexUpper(Md5("\t\n\t\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF")));
+}
+
+TEST_F(ServerTest, ABodySplitByCdataIsStoredWhole) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  ASSERT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Message><MessageBody>fish <![CDATA[& chips]]> <!-- x -->"
+                 "and peas</MessageBody></Message>")
+                .status,
+            201);
+  EXPECT_EQ(Call("GET", "/queues/q1/messages").Xml("MessageBody"),
+            "fish &amp; chips and peas");
+  ASSERT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Message><MessageBody>  </MessageBody></Message>")
+                .status,
+            201);
+  EXPECT_EQ(Call("GET", "/queues/q1/messages").Xml("MessageBodyMD5"),
+            HexUpper(Md5("  ")));
+}
+
 TEST_F(ServerTest, EscapedBodiesRoundTrip) {
   ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
   ASSERT_EQ(Call("POST", "/queues/q1/messages",
