@@ -54,6 +54,14 @@ Status Queue::ValidateSend(const SendRequest& request) const {
         "MaximumMessageSize of " +
         std::to_string(attributes_.maximum_message_size) + " bytes.");
   }
+  MNS_RETURN_IF_ERROR(ValidateMessageProperties(request.properties));
+  if (static_cast<int64_t>(request.body.size() + request.properties.bytes()) >
+      attributes_.maximum_message_size) {
+    return InvalidArgumentError(
+        "The length of MessageBody and its properties should not exceed the "
+        "queue's MaximumMessageSize of " +
+        std::to_string(attributes_.maximum_message_size) + " bytes.");
+  }
   if (request.delay_seconds && (*request.delay_seconds < 0 ||
                                 *request.delay_seconds > kMaxDelaySeconds)) {
     return OutOfRangeError("DelaySeconds", 0, kMaxDelaySeconds, "seconds");
@@ -77,6 +85,10 @@ StatusOr<SendResult> Queue::Send(const SendRequest& request, TimePoint now) {
       .id = {random_->Next(), random_->Next()},
       .body_md5 = {},
       .body = request.body,
+      .properties =
+          request.properties.empty()
+              ? nullptr
+              : std::make_shared<const MessageProperties>(request.properties),
       .priority = static_cast<int>(request.priority.value_or(0) == 0
                                        ? kDefaultPriority
                                        : *request.priority),
@@ -237,6 +249,7 @@ MessageView Queue::View(const Message& message) const {
       .next_visible_time = ToUnixMillis(message.next_visible_time),
       .dequeue_count = message.dequeue_count,
       .priority = message.priority,
+      .properties = message.properties,
   };
 }
 

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,6 +23,7 @@
 #include "client/common/clock.h"
 #include "client/common/random.h"
 #include "client/common/status.h"
+#include "emulator/core/message_properties.h"
 #include "emulator/core/queue_attributes.h"
 #include "emulator/core/settings.h"
 
@@ -34,6 +36,7 @@ struct SendRequest {
   std::string body;
   std::optional<int64_t> delay_seconds;  // absent: the queue's DelaySeconds
   std::optional<int64_t> priority;       // absent: 8
+  MessageProperties properties;
 };
 
 struct SendResult {
@@ -55,6 +58,8 @@ struct MessageView {
   int64_t next_visible_time = 0;
   int64_t dequeue_count = 0;
   int64_t priority = kDefaultPriority;
+  // Null when the message has none; shared, never copied, by every view.
+  std::shared_ptr<const MessageProperties> properties;
 };
 
 struct VisibilityChange {
@@ -111,6 +116,7 @@ class Queue {
     std::array<uint64_t, 2> id;
     std::array<unsigned char, 16> body_md5;
     std::string body;
+    std::shared_ptr<const MessageProperties> properties;  // null: none
     int priority;
     State state;
     TimePoint enqueue_time;

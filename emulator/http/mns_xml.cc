@@ -155,8 +155,12 @@ class Document {
   pugi::xml_node root() { return root_; }
   std::string Finish() {
     std::ostringstream out;
-    // An empty root is written <Queues ...></Queues>, as the cloud does.
-    doc_.save(out, "", pugi::format_raw | pugi::format_no_empty_element_tags,
+    // One element per line, indented, text-only elements on one line: the
+    // PHP and Python SDKs cannot read message properties otherwise (spec
+    // topic §1.4, §5.3). An empty element is written <Queues ...></Queues>,
+    // as the cloud does.
+    doc_.save(out, "  ",
+              pugi::format_indent | pugi::format_no_empty_element_tags,
               pugi::encoding_utf8);
     return out.str();
   }
@@ -181,6 +185,18 @@ void AddAttributes(pugi::xml_node node, const QueueInfo& q) {
   AddBool(node, "LoggingEnabled", q.attributes.logging_enabled);
 }
 
+void AddProperties(pugi::xml_node parent, const char* name, const char* item,
+                   const std::vector<MessageProperty>& properties) {
+  if (properties.empty()) return;
+  pugi::xml_node list = parent.append_child(name);
+  for (const MessageProperty& property : properties) {
+    pugi::xml_node entry = list.append_child(item);
+    Add(entry, "Name", property.name);
+    Add(entry, "Value", property.value);
+    Add(entry, "Type", property.type);
+  }
+}
+
 void AddMessage(pugi::xml_node node, const MessageView& m, bool peek) {
   Add(node, "MessageId", m.message_id);
   Add(node, "MessageBodyMD5", m.body_md5);
@@ -191,6 +207,41 @@ void AddMessage(pugi::xml_node node, const MessageView& m, bool peek) {
   if (!peek) Add(node, "NextVisibleTime", m.next_visible_time);
   Add(node, "DequeueCount", m.dequeue_count);
   Add(node, "Priority", m.priority);
+  // After every scalar, system before user, user last: the PHP SDK reads
+  // user properties to the end of the document (spec topic §5.2, §5.3).
+  if (m.properties) {
+    AddProperties(node, "SystemProperties", "SystemPropertyValue",
+                  m.properties->system);
+    AddProperties(node, "UserProperties", "PropertyValue", m.properties->user);
+  }
+}
+
+// <UserProperties><PropertyValue><Name/><Value/><Type/></PropertyValue>...
+// (spec topic §5.1); the core checks names, types and limits.
+StatusOr<std::vector<MessageProperty>> ParseProperties(
+    const pugi::xml_node& node, std::string_view item) {
+  std::vector<MessageProperty> properties;
+  for (pugi::xml_node child : node.children()) {
+    if (child.type() != pugi::node_element) continue;
+    if (LocalName(child) != item) {
+      return SchemaError("the element " + std::string(LocalName(child)) +
+                         " is not expected in " + std::string(LocalName(node)));
+    }
+    MessageProperty property;
+    for (pugi::xml_node field : child.children()) {
+      if (field.type() != pugi::node_element) continue;
+      std::string_view name = LocalName(field);
+      if (name == "Name") {
+        property.name = ElementText(field);
+      } else if (name == "Value") {
+        property.value = ElementText(field);
+      } else if (name == "Type") {
+        property.type = ElementText(field);
+      }
+    }
+    properties.push_back(std::move(property));
+  }
+  return properties;
 }
 
 StatusOr<SendRequest> ParseMessage(const pugi::xml_node& node) {
@@ -206,8 +257,14 @@ StatusOr<SendRequest> ParseMessage(const pugi::xml_node& node) {
       MNS_ASSIGN_OR_RETURN(request.delay_seconds, IntValue(child));
     } else if (name == "Priority") {
       MNS_ASSIGN_OR_RETURN(request.priority, IntValue(child));
+    } else if (name == "UserProperties") {
+      MNS_ASSIGN_OR_RETURN(request.properties.user,
+                           ParseProperties(child, "PropertyValue"));
+    } else if (name == "SystemProperties") {
+      MNS_ASSIGN_OR_RETURN(request.properties.system,
+                           ParseProperties(child, "SystemPropertyValue"));
     }
-    // Other elements (UserProperties, MessageGroupId, ...) are ignored.
+    // Other elements (MessageGroupId, ...) are ignored.
   }
   if (!has_body) return SchemaError("MessageBody is missing");
   return request;

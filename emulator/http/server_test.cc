@@ -22,12 +22,32 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 constexpr char kAccount[] = "1234567890123456";
 constexpr char kKeyId[] = "mns-emulator-key";
 constexpr char kSecret[] = "mns-emulator-secret";
 constexpr int64_t kT0Ms = 1'700'000'000'000;  // 2023-11-14T22:13:20Z
 constexpr char kNs[] = R"(<?xml version="1.0" encoding="UTF-8"?>)";
+
+// `xml` without the newlines and indentation between elements, so that the
+// tests below can spell a response on one line. PrettyPrintsEveryResponse
+// checks the layout itself.
+int RawCount(const std::string& text, const std::string& needle) {
+  int count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
+std::string Compact(const std::string& xml) {
+  std::string out = std::regex_replace(xml, std::regex(R"(>\n\s*<)"), "><");
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
 
 using ::mns::emulator::testing::Credentials;
 using ::mns::emulator::testing::MnsTestClient;
@@ -97,7 +117,7 @@ class ServerTest : public ::testing::Test {
     EXPECT_EQ(reply.Header("Content-Type"), "text/xml;charset=utf-8");
     EXPECT_EQ(reply.Header("x-mns-version"), "2015-06-06");
     EXPECT_THAT(reply.Header("x-mns-request-id"), MatchesRegex("[0-9A-F]{24}"));
-    EXPECT_EQ(reply.body,
+    EXPECT_EQ(Compact(reply.body),
               ErrorXml(code, message, reply.Header("x-mns-request-id")));
   }
 
@@ -166,7 +186,7 @@ TEST_F(ServerTest, GetQueueAttributesRendersAllTwelveElements) {
   Reply got = Call("GET", "/queues/q1");
   EXPECT_EQ(got.status, 200);
   EXPECT_EQ(got.Header("Content-Type"), "text/xml;charset=utf-8");
-  EXPECT_EQ(got.body,
+  EXPECT_EQ(Compact(got.body),
             std::string(kNs) +
                 R"(<Queue xmlns="http://mns.aliyuncs.com/doc/v1">)"
                 "<QueueName>q1</QueueName><CreateTime>1700000000</CreateTime>"
@@ -219,20 +239,21 @@ TEST_F(ServerTest, ListQueuePagesWithNextMarkerOnlyWhenMoreExist) {
                      {{"x-mns-prefix", "p-"}, {"x-mns-ret-number", "2"}});
   EXPECT_EQ(first.status, 200);
   const std::string url = "http://" + Host() + "/queues/";
-  EXPECT_EQ(first.body, std::string(kNs) +
-                            R"(<Queues xmlns="http://mns.aliyuncs.com/doc/v1">)"
-                            "<Queue><QueueURL>" +
-                            url +
-                            "p-a</QueueURL></Queue>"
-                            "<Queue><QueueURL>" +
-                            url +
-                            "p-b</QueueURL></Queue>"
-                            "<NextMarker>cC1j</NextMarker></Queues>");
+  EXPECT_EQ(Compact(first.body),
+            std::string(kNs) +
+                R"(<Queues xmlns="http://mns.aliyuncs.com/doc/v1">)"
+                "<Queue><QueueURL>" +
+                url +
+                "p-a</QueueURL></Queue>"
+                "<Queue><QueueURL>" +
+                url +
+                "p-b</QueueURL></Queue>"
+                "<NextMarker>cC1j</NextMarker></Queues>");
   Reply second = Call("GET", "/queues", "",
                       {{"x-mns-prefix", "p-"},
                        {"x-mns-ret-number", "2"},
                        {"x-mns-marker", "cC1j"}});
-  EXPECT_EQ(second.body,
+  EXPECT_EQ(Compact(second.body),
             std::string(kNs) +
                 R"(<Queues xmlns="http://mns.aliyuncs.com/doc/v1">)"
                 "<Queue><QueueURL>" +
@@ -254,13 +275,14 @@ TEST_F(ServerTest, SendMessageReturnsIdAndMd5) {
       R"(<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageBody>SSBhbSDmtYvor5XlrZfnrKbkuLIu</MessageBody><DelaySeconds>0</DelaySeconds><Priority>8</Priority></Message>)");
   EXPECT_EQ(sent.status, 201);
   EXPECT_THAT(sent.Xml("MessageId"), MatchesRegex("[0-9A-F]{32}"));
-  EXPECT_EQ(sent.body, std::string(kNs) +
-                           R"(<Message xmlns="http://mns.aliyuncs.com/doc/v1">)"
-                           "<MessageId>" +
-                           sent.Xml("MessageId") +
-                           "</MessageId><MessageBodyMD5>"
-                           "A9B134C465C384F49EB89A6E3870D996</MessageBodyMD5>"
-                           "</Message>");
+  EXPECT_EQ(Compact(sent.body),
+            std::string(kNs) +
+                R"(<Message xmlns="http://mns.aliyuncs.com/doc/v1">)"
+                "<MessageId>" +
+                sent.Xml("MessageId") +
+                "</MessageId><MessageBodyMD5>"
+                "A9B134C465C384F49EB89A6E3870D996</MessageBodyMD5>"
+                "</Message>");
 }
 
 TEST_F(ServerTest, DelayedSendReturnsAReceiptHandle) {
@@ -286,7 +308,7 @@ TEST_F(ServerTest, ReceiveRendersAllNineElementsInMilliseconds) {
   EXPECT_EQ(got.status, 200);
   std::string handle = got.Xml("ReceiptHandle");
   EXPECT_EQ(
-      got.body,
+      Compact(got.body),
       std::string(kNs) +
           R"(<Message xmlns="http://mns.aliyuncs.com/doc/v1">)"
           "<MessageId>" +
@@ -348,18 +370,20 @@ TEST_F(ServerTest, BatchReceiveAndBatchPeekUseMessagesRoot) {
   batch += "</Messages>";
   Reply sent = Call("POST", "/queues/q1/messages", batch);
   EXPECT_EQ(sent.status, 201);
+  const std::string sent_body = Compact(sent.body);
   std::regex entry(
       "<Message><MessageId>[0-9A-F]{32}</"
       "MessageId><MessageBodyMD5>[0-9A-F]{32}</MessageBodyMD5></Message>");
   EXPECT_EQ(std::distance(
-                std::sregex_iterator(sent.body.begin(), sent.body.end(), entry),
+                std::sregex_iterator(sent_body.begin(), sent_body.end(), entry),
                 std::sregex_iterator()),
             16);
   Reply got = Call("GET", "/queues/q1/messages?numOfMessages=10&waitseconds=1");
   EXPECT_EQ(got.status, 200);
+  const std::string got_body = Compact(got.body);
   std::regex message("<Message><MessageId>");
   EXPECT_EQ(std::distance(
-                std::sregex_iterator(got.body.begin(), got.body.end(), message),
+                std::sregex_iterator(got_body.begin(), got_body.end(), message),
                 std::sregex_iterator()),
             10);
   EXPECT_EQ(Call("GET", "/queues/q1").Xml("ActiveMessages"), "6");
@@ -381,7 +405,7 @@ TEST_F(ServerTest, BatchSendPartialFailureListsEachEntryWithExactKeys) {
                "</MessageBody></Message></Messages>");
   EXPECT_EQ(sent.status, 400);
   EXPECT_THAT(
-      sent.body,
+      Compact(sent.body),
       MatchesRegex(".*<Messages xmlns=\"http://mns.aliyuncs.com/doc/v1\">"
                    "<Message><ErrorCode>InvalidArgument</ErrorCode>"
                    "<ErrorMessage>[^<]+</ErrorMessage></Message>"
@@ -486,6 +510,163 @@ TEST_F(ServerTest, ABodySplitByCdataIsStoredWhole) {
             HexUpper(Md5("  ")));
 }
 
+// --- Message properties (spec topic §5) -----------------------------------
+
+std::string Property(const std::string& item, const std::string& name,
+                     const std::string& value, const std::string& type) {
+  return "<" + item + "><Name>" + name + "</Name><Value>" + value +
+         "</Value><Type>" + type + "</Type></" + item + ">";
+}
+
+std::string MessageWithProperties(const std::string& user,
+                                  const std::string& system = "") {
+  return "<Message><MessageBody>b</MessageBody>" +
+         (user.empty() ? "" : "<UserProperties>" + user + "</UserProperties>") +
+         (system.empty()
+              ? ""
+              : "<SystemProperties>" + system + "</SystemProperties>") +
+         "</Message>";
+}
+
+TEST_F(ServerTest, PropertiesAreEchoedLastAndPrettyPrinted) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  ASSERT_EQ(
+      Call("POST", "/queues/q1/messages",
+           MessageWithProperties(
+               Property("PropertyValue", "test-key1", "string property",
+                        "STRING") +
+                   Property("PropertyValue", "n", "1.5", "NUMBER"),
+               Property("SystemPropertyValue", "baggage", "bag", "STRING")))
+          .status,
+      201);
+  Reply peeked = Call("GET", "/queues/q1/messages?peekonly=true");
+  // The layout the PHP and Python SDKs need, byte for byte (spec topic §5.2).
+  EXPECT_THAT(peeked.body, HasSubstr(R"(  <Priority>8</Priority>
+  <SystemProperties>
+    <SystemPropertyValue>
+      <Name>baggage</Name>
+      <Value>bag</Value>
+      <Type>STRING</Type>
+    </SystemPropertyValue>
+  </SystemProperties>
+  <UserProperties>
+    <PropertyValue>
+      <Name>test-key1</Name>
+      <Value>string property</Value>
+      <Type>STRING</Type>
+    </PropertyValue>
+    <PropertyValue>
+      <Name>n</Name>
+      <Value>1.5</Value>
+      <Type>NUMBER</Type>
+    </PropertyValue>
+  </UserProperties>
+</Message>
+)"));
+  EXPECT_THAT(peeked.body,
+              StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                         "<Message xmlns=\"http://mns.aliyuncs.com/doc/v1\">\n"
+                         "  <MessageId>"));
+  Reply got = Call("GET", "/queues/q1/messages");
+  // Receive adds ReceiptHandle and NextVisibleTime among the scalars.
+  EXPECT_LT(got.body.find("<NextVisibleTime>"),
+            got.body.find("<SystemProperties>"));
+  EXPECT_THAT(got.body, HasSubstr("</SystemProperties>\n  <UserProperties>"));
+  EXPECT_THAT(got.body, HasSubstr("</UserProperties>\n</Message>"));
+  EXPECT_EQ(got.Xml("MessageBodyMD5"), HexUpper(Md5("b")));
+}
+
+TEST_F(ServerTest, BatchesCarryEachMessagesOwnProperties) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  std::string batch = "<Messages>";
+  for (int i = 0; i < 3; ++i) {
+    std::string index = std::to_string(i);
+    batch += MessageWithProperties(
+        i == 1 ? ""
+               : Property("PropertyValue", "k" + index, "v" + index, "STRING"));
+  }
+  ASSERT_EQ(Call("POST", "/queues/q1/messages", batch + "</Messages>").status,
+            201);
+  for (const char* query :
+       {"peekonly=true&numOfMessages=16", "numOfMessages=16"}) {
+    Reply got = Call("GET", std::string("/queues/q1/messages?") + query);
+    ASSERT_EQ(got.status, 200);
+    const std::string body = Compact(got.body);
+    EXPECT_EQ(RawCount(body, "<UserProperties>"), 2) << query;
+    EXPECT_THAT(body, HasSubstr("<Name>k0</Name><Value>v0</Value>"));
+    EXPECT_THAT(body, HasSubstr("<Name>k2</Name><Value>v2</Value>"));
+    EXPECT_THAT(body, Not(HasSubstr("<SystemProperties>")));
+  }
+}
+
+TEST_F(ServerTest, PropertiesOutsideTheLimitsAreInvalidArgument) {
+  ASSERT_EQ(Call("PUT", "/queues/q1",
+                 "<Queue><MaximumMessageSize>1024</MaximumMessageSize></Queue>")
+                .status,
+            201);
+  std::string fifty_one;
+  for (int i = 0; i < 51; ++i) {
+    fifty_one +=
+        Property("PropertyValue", "k" + std::to_string(i), "v", "STRING");
+  }
+  const std::string ok = Property("PropertyValue", "k", "v", "STRING");
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"51 properties", MessageWithProperties(fifty_one)},
+      {"empty name",
+       MessageWithProperties(Property("PropertyValue", "", "v", "STRING"))},
+      {"bad name char",
+       MessageWithProperties(Property("PropertyValue", "a b", "v", "STRING"))},
+      {"leading dot",
+       MessageWithProperties(Property("PropertyValue", ".a", "v", "STRING"))},
+      {"double dot",
+       MessageWithProperties(Property("PropertyValue", "a..b", "v", "STRING"))},
+      {"long name",
+       MessageWithProperties(
+           Property("PropertyValue", std::string(257, 'a'), "v", "STRING"))},
+      {"repeated name", MessageWithProperties(ok + ok)},
+      {"long value",
+       MessageWithProperties(
+           Property("PropertyValue", "k", std::string(4097, 'v'), "STRING"))},
+      {"lower-case type",
+       MessageWithProperties(Property("PropertyValue", "k", "v", "string"))},
+      {"missing type",
+       MessageWithProperties("<PropertyValue><Name>k</Name><Value>v</Value>"
+                             "</PropertyValue>")},
+      {"unknown system name",
+       MessageWithProperties(
+           "", Property("SystemPropertyValue", "custom", "v", "STRING"))},
+      {"system NUMBER",
+       MessageWithProperties(
+           "", Property("SystemPropertyValue", "baggage", "1", "NUMBER"))},
+      {"stray element", MessageWithProperties("<Other>x</Other>")},
+      {"over the message size",
+       MessageWithProperties(
+           Property("PropertyValue", "k", std::string(1020, 'v'), "STRING"))},
+  };
+  for (const auto& [what, body] : refused) {
+    Reply reply = Call("POST", "/queues/q1/messages", body);
+    EXPECT_EQ(reply.status, 400) << what;
+    EXPECT_EQ(reply.ErrorCode(), "InvalidArgument") << what;
+  }
+  EXPECT_EQ(Call("GET", "/queues/q1").Xml("ActiveMessages"), "0");
+  // Every name the SDKs know, every user type, 50 of them: accepted.
+  std::string fifty;
+  for (int i = 0; i < 50; ++i) {
+    static const char* kTypes[] = {"STRING", "NUMBER", "BOOLEAN", "BINARY"};
+    fifty +=
+        Property("PropertyValue", "k_" + std::to_string(i), "1", kTypes[i % 4]);
+  }
+  std::string system;
+  for (const char* name :
+       {"traceparent", "tracestate", "baggage", "DLQMessageType",
+        "DLQSourceArn", "DLQOriginMessageId"}) {
+    system += Property("SystemPropertyValue", name, "x", "STRING");
+  }
+  Reply accepted =
+      Call("POST", "/queues/q1/messages", MessageWithProperties(fifty, system));
+  EXPECT_EQ(accepted.status, 201) << accepted.body;
+}
+
 TEST_F(ServerTest, EscapedBodiesRoundTrip) {
   ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
   ASSERT_EQ(Call("POST", "/queues/q1/messages",
@@ -549,7 +730,7 @@ TEST_F(ServerTest, BatchDeletePartialFailureIs404WithErrorsList) {
           handles[0] + "</ReceiptHandle><ReceiptHandle>bogus" +
           "</ReceiptHandle></ReceiptHandles>");
   EXPECT_EQ(deleted.status, 404);
-  EXPECT_EQ(deleted.body,
+  EXPECT_EQ(Compact(deleted.body),
             std::string(kNs) +
                 R"(<Errors xmlns="http://mns.aliyuncs.com/doc/v1"><Error>)"
                 "<ErrorCode>ReceiptHandleError</ErrorCode>"
@@ -574,7 +755,7 @@ TEST_F(ServerTest, ChangeVisibilityReturnsNewHandleAndNextVisibleTime) {
   EXPECT_EQ(changed.status, 200);
   std::string new_handle = changed.Xml("ReceiptHandle");
   EXPECT_NE(new_handle, handle);
-  EXPECT_EQ(changed.body,
+  EXPECT_EQ(Compact(changed.body),
             std::string(kNs) +
                 R"(<ChangeVisibility xmlns="http://mns.aliyuncs.com/doc/v1">)"
                 "<ReceiptHandle>" +
@@ -738,7 +919,7 @@ TEST_F(ServerTest, AccountsNeverSeeEachOthersQueues) {
   const Credentials other{.id = "k2", .secret = "s2"};
   EXPECT_EQ(Call("GET", "/queues/mine", "", {}, other).ErrorCode(),
             "QueueNotExist");
-  EXPECT_EQ(Call("GET", "/queues", "", {}, other).body,
+  EXPECT_EQ(Compact(Call("GET", "/queues", "", {}, other).body),
             std::string(kNs) +
                 R"(<Queues xmlns="http://mns.aliyuncs.com/doc/v1"></Queues>)");
   EXPECT_EQ(Call("PUT", "/queues/mine", "", {}, other).status, 201);
