@@ -37,6 +37,32 @@ std::string LocalName(const pugi::xml_node& node) {
   return std::string(name);
 }
 
+// With "layout": "exact", the bytes matter too, not just the elements: the
+// PHP and Python SDKs need the newlines and indentation of a pretty-printed
+// response (spec topic §1.4, §5.3). Volatile texts become "*" first.
+void CompareLayout(const std::string& expected, const std::string& actual,
+                   std::vector<std::string>& diffs) {
+  std::string masked = actual;
+  for (const std::string& name : kVolatile) {
+    const std::string open = "<" + name + ">", close = "</" + name + ">";
+    for (size_t at = masked.find(open); at != std::string::npos;
+         at = masked.find(open, at + open.size())) {
+      const size_t end = masked.find(close, at);
+      if (end == std::string::npos) break;
+      masked.replace(at + open.size(), end - at - open.size(), "*");
+    }
+  }
+  if (masked == expected) return;
+  size_t at = 0;
+  while (at < masked.size() && at < expected.size() &&
+         masked[at] == expected[at]) {
+    ++at;
+  }
+  diffs.push_back("layout differs at byte " + std::to_string(at) + ": got \"" +
+                  masked.substr(at, 40) + "\", expected \"" +
+                  expected.substr(at, 40) + "\"");
+}
+
 // Differences between `expected` and `actual` elements, as "path: why".
 void CompareXml(const pugi::xml_node& expected, const pugi::xml_node& actual,
                 const std::string& path, std::vector<std::string>& diffs) {
@@ -240,6 +266,9 @@ class WireReplay : public ConformanceTest {
               "\", expected \"" + ns + "\"");
         }
         CompareXml(a.document_element(), b.document_element(), "", diffs);
+        if (want.value("layout", "") == "exact") {
+          CompareLayout(body, result->body, diffs);
+        }
       }
     }
     return diffs;

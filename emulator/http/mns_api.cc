@@ -138,10 +138,15 @@ HttpResponse MnsApi::Handle(const HttpRequest& request) const {
 
 StatusOr<HttpResponse> MnsApi::Dispatch(const HttpRequest& request,
                                         Context& context) const {
-  // Route: /queues, /queues/<name>, /queues/<name>/messages.
+  // Route: /?accountmeta=true, /queues, /queues/<name>,
+  // /queues/<name>/messages.
   std::string_view path = request.path();
+  const QueryParams query(request.raw_query());
+  const bool account = path == "/" && IsTrue(query.Get("accountmeta"));
   bool messages = false;
-  if (path != "/queues") {
+  if (account) {
+    // Account attributes (spec topic §6).
+  } else if (path != "/queues") {
     if (!path.starts_with("/queues/")) return InvalidRequestUrl();
     std::string_view rest = path.substr(8);
     size_t slash = rest.find('/');
@@ -169,9 +174,11 @@ StatusOr<HttpResponse> MnsApi::Dispatch(const HttpRequest& request,
                      "The Content-MD5 you specified is invalid.");
   }
 
-  const QueryParams query(request.raw_query());
   const std::string& method = request.method;
-  if (context.queue.empty()) {
+  if (account) {
+    if (method == "GET") return GetAccount(context);
+    if (method == "PUT") return PutAccount(request, context);
+  } else if (context.queue.empty()) {
     if (method == "GET") return ListQueues(request, context);
   } else if (!messages) {
     if (method == "PUT") return PutQueue(request, context);
@@ -316,6 +323,20 @@ StatusOr<HttpResponse> MnsApi::GetQueue(const Context& context) const {
   MNS_ASSIGN_OR_RETURN(QueueInfo info, queues_->GetQueueAttributes(
                                            context.account, context.queue));
   return XmlResponse(200, RenderQueue(info));
+}
+
+StatusOr<HttpResponse> MnsApi::GetAccount(const Context& context) const {
+  MNS_ASSIGN_OR_RETURN(AccountAttributes attributes,
+                       queues_->GetAccountAttributes(context.account));
+  return XmlResponse(200, RenderAccount(attributes));
+}
+
+StatusOr<HttpResponse> MnsApi::PutAccount(const HttpRequest& request,
+                                          const Context& context) const {
+  MNS_ASSIGN_OR_RETURN(AccountAttributeUpdate update,
+                       ParseAccountBody(request.body));
+  MNS_RETURN_IF_ERROR(queues_->SetAccountAttributes(context.account, update));
+  return EmptyResponse(204);
 }
 
 StatusOr<HttpResponse> MnsApi::DeleteQueue(const Context& context) const {

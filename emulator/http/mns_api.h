@@ -82,6 +82,9 @@ class MnsApi {
   StatusOr<HttpResponse> PutQueue(const HttpRequest& request,
                                   const Context& context) const;
   StatusOr<HttpResponse> GetQueue(const Context& context) const;
+  StatusOr<HttpResponse> GetAccount(const Context& context) const;
+  StatusOr<HttpResponse> PutAccount(const HttpRequest& request,
+                                    const Context& context) const;
   StatusOr<HttpResponse> DeleteQueue(const Context& context) const;
   StatusOr<HttpResponse> SendMessage(const HttpRequest& request,
                                      const Context& context) const;

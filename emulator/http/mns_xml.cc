@@ -297,6 +297,23 @@ StatusOr<QueueAttributeUpdate> ParseQueueBody(std::string_view body) {
   return update;
 }
 
+StatusOr<AccountAttributeUpdate> ParseAccountBody(std::string_view body) {
+  AccountAttributeUpdate update;
+  if (TrimAsciiWhitespace(body).empty()) return update;
+  pugi::xml_document doc;
+  MNS_ASSIGN_OR_RETURN(pugi::xml_node root, Parse(doc, body, {"Account"}));
+  for (pugi::xml_node child : root.children()) {
+    if (child.type() != pugi::node_element) continue;
+    std::string_view name = LocalName(child);
+    if (name == "LoggingBucket") {
+      update.logging_bucket = ElementText(child);
+    } else if (name == "TraceEnabled") {
+      MNS_ASSIGN_OR_RETURN(update.trace_enabled, IntValue(child));
+    }
+  }
+  return update;
+}
+
 StatusOr<SendBody> ParseSendBody(std::string_view body) {
   pugi::xml_document doc;
   MNS_ASSIGN_OR_RETURN(pugi::xml_node root,
@@ -335,6 +352,15 @@ StatusOr<std::vector<std::string>> ParseReceiptHandlesBody(
     handles.emplace_back(TrimAsciiWhitespace(child.child_value()));
   }
   return handles;
+}
+
+std::string RenderAccount(const AccountAttributes& attributes) {
+  Document doc("Account");
+  Add(doc.root(), "LoggingBucket", attributes.logging_bucket);
+  if (attributes.trace_enabled) {
+    Add(doc.root(), "TraceEnabled", *attributes.trace_enabled);
+  }
+  return doc.Finish();
 }
 
 std::string RenderQueue(const QueueInfo& queue) {

@@ -28,6 +28,10 @@ StatusOr<SendBody> ParseSendBody(std::string_view body);
 StatusOr<std::vector<std::string>> ParseReceiptHandlesBody(
     std::string_view body);
 
+// <Account><LoggingBucket>b</LoggingBucket><TraceEnabled>1</TraceEnabled>
+// </Account> (spec topic §6.1). An empty body changes nothing.
+StatusOr<AccountAttributeUpdate> ParseAccountBody(std::string_view body);
+
 std::string RenderQueue(const QueueInfo& queue);
 // `queue_url_base` is "http://host/queues/"; with `with_meta` each entry also
 // carries the queue's attributes (spec mns §3.6).
@@ -38,6 +42,9 @@ std::string RenderBatchSendResult(const std::vector<BatchSendEntry>& entries);
 // `peek` leaves out ReceiptHandle and NextVisibleTime (spec mns §3.11).
 std::string RenderMessage(const MessageView& message, bool peek);
 std::string RenderMessages(const std::vector<MessageView>& messages, bool peek);
+// LoggingBucket always, empty when unset; TraceEnabled only once set (spec
+// topic §6.2).
+std::string RenderAccount(const AccountAttributes& attributes);
 std::string RenderChangeVisibility(const VisibilityChange& change);
 std::string RenderBatchDeleteErrors(
     const std::vector<BatchDeleteFailure>& failures);

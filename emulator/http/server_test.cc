@@ -217,6 +217,65 @@ TEST_F(ServerTest, SetQueueAttributesIsPartialAnd204) {
               "QueueNotExist", "The queue name you provided is not exist.");
 }
 
+// --- Account attributes (spec topic §6) ------------------------------------
+
+TEST_F(ServerTest, AccountAttributesSetClearAndLeaveAlone) {
+  Reply fresh = Call("GET", "/?accountmeta=true");
+  ASSERT_EQ(fresh.status, 200) << fresh.body;
+  // LoggingBucket is always there, empty when unset; TraceEnabled is not.
+  EXPECT_EQ(fresh.body,
+            std::string(kNs) +
+                "\n<Account xmlns=\"http://mns.aliyuncs.com/doc/v1\">\n"
+                "  <LoggingBucket></LoggingBucket>\n</Account>\n");
+  const std::string ns = R"( xmlns="http://mns.aliyuncs.com/doc/v1/")";
+  EXPECT_EQ(Call("PUT", "/?accountmeta=true",
+                 "<Account" + ns +
+                     "><LoggingBucket>Test</LoggingBucket>"
+                     "</Account>")
+                .status,
+            204);
+  EXPECT_EQ(Call("GET", "/?accountmeta=true").Xml("LoggingBucket"), "Test");
+  // An absent element leaves the value alone.
+  EXPECT_EQ(Call("PUT", "/?accountmeta=true", "<Account" + ns + "/>").status,
+            204);
+  EXPECT_EQ(Call("GET", "/?accountmeta=true").Xml("LoggingBucket"), "Test");
+  EXPECT_EQ(Call("PUT", "/?accountmeta=true",
+                 "<Account><TraceEnabled>1</TraceEnabled></Account>")
+                .status,
+            204);
+  Reply traced = Call("GET", "/?accountmeta=true");
+  EXPECT_EQ(traced.Xml("LoggingBucket"), "Test");
+  EXPECT_EQ(traced.Xml("TraceEnabled"), "1");
+  // An empty element clears it.
+  EXPECT_EQ(Call("PUT", "/?accountmeta=true",
+                 "<Account><LoggingBucket></LoggingBucket></Account>")
+                .status,
+            204);
+  EXPECT_THAT(Call("GET", "/?accountmeta=true").body,
+              HasSubstr("<LoggingBucket></LoggingBucket>"));
+  // Errors in MNS shape.
+  EXPECT_EQ(Call("PUT", "/?accountmeta=true", "<Account><").ErrorCode(),
+            "MalformedXML");
+  EXPECT_EQ(Call("PUT", "/?accountmeta=true",
+                 "<Account><TraceEnabled>x</TraceEnabled></Account>")
+                .ErrorCode(),
+            "InvalidArgument");
+  EXPECT_EQ(Call("DELETE", "/?accountmeta=true").ErrorCode(),
+            "InvalidRequestURL");
+  EXPECT_EQ(Call("GET", "/").ErrorCode(), "InvalidRequestURL");
+  EXPECT_EQ(
+      Call("GET", "/?accountmeta=true", "", {}, {.id = "nobody", .secret = "x"})
+          .status,
+      403);
+  // Reset clears them.
+  ASSERT_EQ(Call("PUT", "/?accountmeta=true",
+                 "<Account><LoggingBucket>b</LoggingBucket></Account>")
+                .status,
+            204);
+  client_->http().Post("/_emulator/reset", "", "application/json");
+  EXPECT_EQ(Call("GET", "/?accountmeta=true").Xml("LoggingBucket"), "");
+}
+
 TEST_F(ServerTest, DeleteQueueIs204EvenWhenMissing) {
   ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
   EXPECT_EQ(Call("DELETE", "/queues/q1").status, 204);

@@ -49,6 +49,23 @@ StatusOr<QueueService::Account*> QueueService::FindAccount(
   return it->second.get();
 }
 
+StatusOr<AccountAttributes> QueueService::GetAccountAttributes(
+    const std::string& account) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  MNS_ASSIGN_OR_RETURN(Account * a, FindAccount(account));
+  return a->attributes;
+}
+
+Status QueueService::SetAccountAttributes(
+    const std::string& account, const AccountAttributeUpdate& update) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  MNS_ASSIGN_OR_RETURN(Account * a, FindAccount(account));
+  if (update.logging_bucket)
+    a->attributes.logging_bucket = *update.logging_bucket;
+  if (update.trace_enabled) a->attributes.trace_enabled = update.trace_enabled;
+  return OkStatus();
+}
+
 StatusOr<Queue*> QueueService::FindQueue(const std::string& account,
                                          const std::string& queue) {
   MNS_ASSIGN_OR_RETURN(Account * a, FindAccount(account));
@@ -275,6 +292,7 @@ void QueueService::Reset() {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& [id, account] : accounts_) {
     account->store = QueueStore(&settings_, random_);
+    account->attributes = {};
   }
   WakeAll();
 }

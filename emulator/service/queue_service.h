@@ -41,6 +41,19 @@ struct QueueListing {
   std::string next_marker;
 };
 
+// An account's own settings (spec topic §6): where the cloud would write
+// its logs, and the tracing switch the Java SDK knows.
+struct AccountAttributes {
+  std::string logging_bucket;            // "" when unset
+  std::optional<int64_t> trace_enabled;  // rendered only once set
+};
+
+// SetAccountAttributes: an absent field is left as it is.
+struct AccountAttributeUpdate {
+  std::optional<std::string> logging_bucket;  // "" clears it
+  std::optional<int64_t> trace_enabled;
+};
+
 // One entry of a batch send: the result or the entry's own error.
 using BatchSendEntry = StatusOr<SendResult>;
 
@@ -61,6 +74,9 @@ class QueueService {
   Clock* clock() const { return clock_; }
 
   void AddAccount(const std::string& account_id);
+  StatusOr<AccountAttributes> GetAccountAttributes(const std::string& account);
+  Status SetAccountAttributes(const std::string& account,
+                              const AccountAttributeUpdate& update);
 
   StatusOr<CreateOutcome> CreateQueue(const std::string& account,
                                       const std::string& queue,
@@ -107,7 +123,8 @@ class QueueService {
       const std::string& account, const std::string& queue,
       const std::string& receipt_handle, int64_t visibility_timeout_seconds);
 
-  // Drops every queue and message; accounts stay. Parked receives end.
+  // Drops every queue and message and clears account attributes; accounts
+  // stay. Parked receives end.
   void Reset();
   // Ends every parked receive (with MessageNotExist) and refuses to park new
   // ones.
@@ -124,6 +141,7 @@ class QueueService {
   struct Account {
     explicit Account(QueueStore store) : store(std::move(store)) {}
     QueueStore store;
+    AccountAttributes attributes;
     std::map<std::string, WaitList> waiters;  // by queue name
   };
 
