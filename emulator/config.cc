@@ -145,7 +145,9 @@ Status ReadAlicom(const json& obj, EmulatorConfig& config) {
       .Read("token_lifetime_seconds", lifetime)
       .Read("expired_token_code", config.wire_settings.expired_token_code)
       .Read("expired_token_status", config.wire_settings.expired_token_status)
-      .Read("report_delay_seconds", a.sms.report_delay_seconds);
+      .Read("report_delay_seconds", a.sms.report_delay_seconds)
+      .Read("max_records", a.sms.max_records)
+      .Read("max_pending_reports", a.sms.max_pending_reports);
   if (const json* names = f.Get("sign_names")) {
     if (!names->is_array()) {
       return ConfigError(f.Path("sign_names"), "must be an array");
@@ -180,6 +182,12 @@ Status ReadAlicom(const json& obj, EmulatorConfig& config) {
   a.token_lifetime = Duration(lifetime * 1000);
   if (a.sms.report_delay_seconds < 0) {
     return ConfigError(path + ".report_delay_seconds", "must not be negative");
+  }
+  if (a.sms.max_records < 1) {
+    return ConfigError(path + ".max_records", "must be positive");
+  }
+  if (a.sms.max_pending_reports < 1) {
+    return ConfigError(path + ".max_pending_reports", "must be positive");
   }
   return OkStatus();
 }

@@ -155,6 +155,17 @@ StatusOr<std::string> SmsCenter::Send(const std::string& account,
     contents.push_back(std::move(content));
   }
 
+  size_t reports_needed = 0;
+  for (const std::string& number : numbers) {
+    const OutcomeRule* rule = MatchRule(NormalizeNumber(number));
+    reports_needed += rule ? std::max(rule->reports, 1) : 1;
+  }
+  if (pending_.size() + reports_needed > settings_.max_pending_reports) {
+    // UNCONFIRMED: the cloud's flow-control code, for the emulator's own
+    // bound (alicom.max_pending_reports).
+    return BusinessError("isv.BUSINESS_LIMIT_CONTROL", "触发分钟级流控Permits:1");
+  }
+
   // "<18 digits>^0", as the docs' examples (spec alicom §6.1).
   const std::string biz_id =
       std::to_string(
@@ -178,8 +189,8 @@ StatusOr<std::string> SmsCenter::Send(const std::string& account,
     const TimePoint due =
         now +
         Duration(1000 * (settings_.report_delay_seconds + rule->delay_seconds));
-    records_.push_back(std::move(record));
-    const size_t index = records_.size() - 1;
+    const uint64_t index = next_record_++;
+    records_.emplace(index, std::move(record));
     // The first receipt settles the record; a "never reported" send settles
     // it just the same, so QuerySendDetails can compensate.
     for (int r = 0; r < std::max(rule->reports, 1); ++r) {
@@ -193,7 +204,24 @@ StatusOr<std::string> SmsCenter::Send(const std::string& account,
                               .enqueue = rule->reports > 0});
     }
   }
+  TrimRecords();
   return biz_id;
+}
+
+void SmsCenter::TrimRecords() {
+  while (records_.size() > settings_.max_records) {
+    auto victim = std::find_if(records_.begin(), records_.end(),
+                               [](const auto& entry) {
+                                 return entry.second.send_status != 1;
+                               });
+    if (victim == records_.end()) {
+      victim = records_.begin();
+      std::erase_if(pending_, [&](const Pending& p) {
+        return p.record == victim->first;
+      });
+    }
+    records_.erase(victim);
+  }
 }
 
 std::vector<DueReport> SmsCenter::TakeDue(TimePoint now) {
@@ -201,7 +229,9 @@ std::vector<DueReport> SmsCenter::TakeDue(TimePoint now) {
   while (!pending_.empty() && pending_.begin()->due <= now) {
     Pending p = *pending_.begin();
     pending_.erase(pending_.begin());
-    SmsRecord& record = records_[p.record];
+    auto found = records_.find(p.record);
+    if (found == records_.end()) continue;  // dropped by TrimRecords
+    SmsRecord& record = found->second;
     if (p.apply_outcome) {
       record.send_status = p.delivered ? 3 : 2;
       record.receive_time = p.due;
@@ -259,7 +289,7 @@ StatusOr<SendDetailsPage> SmsCenter::QuerySendDetails(
   const std::string phone = NormalizeNumber(query.phone_number);
   SendDetailsPage page;
   int64_t skip = (query.current_page - 1) * query.page_size;
-  for (const SmsRecord& r : records_) {
+  for (const auto& [key, r] : records_) {
     if (r.account != query.account || r.phone_number != phone ||
         BeijingDate(r.send_time) != date ||
         (!query.biz_id.empty() && r.biz_id != query.biz_id)) {
@@ -279,14 +309,15 @@ std::optional<SmsRecord> SmsCenter::LatestTo(
     const std::string& account, const std::string& phone_number) const {
   const std::string phone = NormalizeNumber(phone_number);
   for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
-    if (it->account == account && it->phone_number == phone) return *it;
+    const SmsRecord& r = it->second;
+    if (r.account == account && r.phone_number == phone) return r;
   }
   return std::nullopt;
 }
 
 std::vector<SmsRecord> SmsCenter::Outbox(const OutboxFilter& filter) const {
   std::vector<SmsRecord> out;
-  for (const SmsRecord& r : records_) {
+  for (const auto& [key, r] : records_) {
     if ((filter.phone_number.empty() ||
          r.phone_number == NormalizeNumber(filter.phone_number)) &&
         (filter.template_code.empty() ||

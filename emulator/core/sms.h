@@ -45,6 +45,12 @@ struct SmsSettings {
   // Seconds from a send to its receipt.
   int64_t report_delay_seconds = 2;
   std::vector<OutcomeRule> rules;
+  // Bounds on memory. Beyond `max_records`, the oldest settled records are
+  // dropped first (then the oldest, with any receipt still due). A send
+  // that would leave more than `max_pending_reports` receipts due is
+  // refused with isv.BUSINESS_LIMIT_CONTROL rather than lose one later.
+  size_t max_records = 100'000;
+  size_t max_pending_reports = 100'000;
 };
 
 struct SendSmsRequest {
@@ -138,7 +144,7 @@ class SmsCenter {
   struct Pending {
     TimePoint due;
     uint64_t order;
-    size_t record;  // index into records_
+    uint64_t record;  // key in records_
     bool delivered;
     std::string err_code;
     std::string err_msg;
@@ -156,7 +162,11 @@ class SmsCenter {
 
   SmsSettings settings_;
   Random* random_;
-  std::vector<SmsRecord> records_;
+  // Drops records beyond settings_.max_records, oldest settled first.
+  void TrimRecords();
+
+  std::map<uint64_t, SmsRecord> records_;  // by send order
+  uint64_t next_record_ = 0;
   std::multiset<Pending> pending_;
   uint64_t next_order_ = 0;
 };

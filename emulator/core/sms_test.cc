@@ -232,6 +232,50 @@ TEST_F(SmsCenterTest, LatestToFindsTheNewestSendForAReply) {
   EXPECT_FALSE(sms.LatestTo(kUid, "13900000000").has_value());
 }
 
+TEST_F(SmsCenterTest, TheOutboxDropsTheOldestSettledRecordsFirst) {
+  SmsCenter sms = Make({.rules = {{.phone = "13900000000",
+                                   .delay_seconds = 3600}},
+                        .max_records = 3});
+  ASSERT_TRUE(sms.Send(kUid, To({"13900000000"}), kT0).ok());  // pending 1 h
+  ASSERT_TRUE(sms.Send(kUid, To({"13800000001"}), kT0).ok());
+  ASSERT_TRUE(sms.Send(kUid, To({"13800000002"}), kT0).ok());
+  ASSERT_EQ(sms.TakeDue(kT0 + Sec(2)).size(), 2u);  // two settle
+  ASSERT_TRUE(sms.Send(kUid, To({"13800000003"}), kT0 + Sec(3)).ok());
+  std::vector<std::string> kept;
+  for (const SmsRecord& r : sms.Outbox({})) kept.push_back(r.phone_number);
+  // 13800000001 was the oldest settled one; the older pending one stays,
+  // and so does its receipt.
+  EXPECT_EQ(kept, (std::vector<std::string>{"13900000000", "13800000002",
+                                            "13800000003"}));
+  auto late = Bodies(sms.TakeDue(kT0 + Sec(3602)));
+  ASSERT_EQ(late.size(), 2u);
+  EXPECT_EQ(late[0]["phone_number"], "13800000003");
+  EXPECT_EQ(late[1]["phone_number"], "13900000000");
+}
+
+TEST_F(SmsCenterTest, WhenNothingIsSettledTheOldestRecordGoesWithItsReceipt) {
+  SmsCenter sms = Make({.max_records = 2});
+  for (const char* number : {"13800000001", "13800000002", "13800000003"}) {
+    ASSERT_TRUE(sms.Send(kUid, To({number}), kT0).ok());
+  }
+  auto due = Bodies(sms.TakeDue(kT0 + Sec(2)));
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0]["phone_number"], "13800000002");
+  EXPECT_EQ(sms.Outbox({}).size(), 2u);
+}
+
+TEST_F(SmsCenterTest, ASendBeyondThePendingReceiptBoundIsRefused) {
+  SmsCenter sms = Make({.rules = {{.phone = "1390000000?", .reports = 2}},
+                        .max_pending_reports = 3});
+  ASSERT_TRUE(sms.Send(kUid, To({"13900000001"}), kT0).ok());  // 2 receipts
+  auto refused = sms.Send(kUid, To({"13900000002"}), kT0);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().error_code(), "isv.BUSINESS_LIMIT_CONTROL");
+  ASSERT_TRUE(sms.Send(kUid, To({"13800000000"}), kT0).ok());  // 1 fits
+  EXPECT_EQ(sms.TakeDue(kT0 + Sec(2)).size(), 3u);
+  EXPECT_TRUE(sms.Send(kUid, To({"13900000002"}), kT0 + Sec(2)).ok());
+}
+
 TEST(PhonePatternTest, GlobMatching) {
   EXPECT_TRUE(MatchesPhonePattern("138*", "13800000000"));
   EXPECT_TRUE(MatchesPhonePattern("1380000000?", "13800000001"));

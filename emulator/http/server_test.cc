@@ -14,6 +14,7 @@
 #include <regex>
 
 #include "client/common/crypto.h"
+#include "client/common/strings.h"
 #include "client/common/time_format.h"
 #include "emulator/testing/mns_test_client.h"
 
@@ -1090,6 +1091,20 @@ TEST_F(ServerTest, Expect100ContinueIsAnswered) {
   std::string reply = RawExchange(server_->port(), head, body);
   EXPECT_THAT(reply, HasSubstr("HTTP/1.1 100 Continue"));
   EXPECT_THAT(reply, HasSubstr("HTTP/1.1 201 Created"));
+}
+
+TEST_F(ServerTest, AHostThatIsNotAPlainHostNameIsNotEchoed) {
+  // The Host is echoed in HostId, QueueURL and Location; raw bytes there
+  // would make the response unparseable.
+  for (const std::string target :
+       {"/queues/q1", "/?Action=SendSms&Format=XML", "/?Action=SendSms"}) {
+    std::string reply = RawExchange(
+        server_->port(),
+        "GET " + target + " HTTP/1.1\r\nHost: \xFF\xFE<x>\r\n\r\n");
+    EXPECT_THAT(reply, HasSubstr("localhost")) << target;
+    EXPECT_TRUE(IsValidUtf8(reply)) << target;
+    EXPECT_THAT(reply, Not(HasSubstr("<x>"))) << target;
+  }
 }
 
 TEST_F(ServerTest, AStalledClientDoesNotHoldTheServer) {

@@ -35,6 +35,17 @@ std::optional<std::string> HttpRequest::Header(std::string_view name) const {
   return std::nullopt;
 }
 
+std::string HttpRequest::Host() const {
+  std::optional<std::string> host = Header("Host");
+  const bool plain =
+      host && !host->empty() &&
+      std::all_of(host->begin(), host->end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+               c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
+      });
+  return plain ? *host : "localhost";
+}
+
 void HttpResponse::SetHeader(std::string name, std::string value) {
   for (auto& [n, v] : headers) {
     if (EqualsIgnoreCase(n, name)) {

@@ -29,6 +29,10 @@ struct HttpRequest {
   std::string_view raw_query() const;
   // The first value of a header, if present.
   std::optional<std::string> Header(std::string_view name) const;
+  // The Host header, for URLs and HostId in responses; "localhost" when it
+  // is absent or not a plain host[:port] (it is echoed into XML and JSON,
+  // which cannot carry arbitrary bytes).
+  std::string Host() const;
 };
 
 struct HttpResponse {
