@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,11 @@ StatusOr<std::string> Control(const std::string& method,
   request.path = path;
   request.body = body;
   request.headers.emplace("Content-Type", "application/json");
+  // The same variable the emulator reads its --control-token from.
+  if (const char* token = std::getenv("MNS_EMULATOR_CONTROL_TOKEN");
+      token != nullptr && *token != '\0') {
+    request.headers.emplace("Authorization", std::string("Bearer ") + token);
+  }
   auto result = http.send(request);
   if (!result) {
     return Status(

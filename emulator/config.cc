@@ -244,6 +244,11 @@ EmulatorConfig DefaultConfig() {
   return config;
 }
 
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" ||
+         host.starts_with("127.");
+}
+
 StatusOr<AuthMode> ParseAuthMode(const std::string& text) {
   if (text == "strict") return AuthMode::kStrict;
   if (text == "loose") return AuthMode::kLoose;
@@ -271,7 +276,8 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
       .Read("max_header_bytes", config.max_header_bytes)
       .Read("max_header_count", config.max_header_count)
       .Read("request_deadline_ms", config.request_deadline_ms)
-      .Read("max_connections", config.max_connections);
+      .Read("max_connections", config.max_connections)
+      .Read("control_token", config.control_token);
   if (const json* accounts = f.Get("accounts")) {
     if (!accounts->is_array() || accounts->empty()) {
       return ConfigError("$.accounts", "must be a non-empty array");

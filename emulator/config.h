@@ -67,7 +67,13 @@ struct EmulatorConfig {
   int64_t request_deadline_ms = 10'000;
   // Open connections beyond this get 503 and are closed.
   size_t max_connections = 10'000;
+  // When set, every /_emulator/ control request must carry
+  // "Authorization: Bearer <control_token>".
+  std::string control_token;
 };
+
+// 127.0.0.1 and the rest of 127/8, ::1 and "localhost".
+bool IsLoopbackHost(const std::string& host);
 
 // The built-in default: account 1234567890123456 with key
 // mns-emulator-key / mns-emulator-secret.

@@ -23,6 +23,9 @@ A local, wire-exact emulator of Alibaba Cloud MNS queues.
   --port-file FILE   write the bound port to FILE once listening
   --auth MODE        strict | loose | off (default strict)
   --seed N           seed ids and receipt handles, for reproducible runs
+  --control-token T  require "Authorization: Bearer T" on /_emulator/
+                     controls (also MNS_EMULATOR_CONTROL_TOKEN, or
+                     control_token in the config)
   --help             this text
 )";
 
@@ -35,22 +38,23 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   using mns::emulator::EmulatorConfig;
-  std::string config_path, port_file, host, auth, port, seed;
+  std::string config_path, port_file, host, auth, port, seed, control_token;
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       std::cout << kUsage;
       return 0;
     }
-    std::string* target = flag == "--config"      ? &config_path
-                          : flag == "--port-file" ? &port_file
-                          : flag == "--host"      ? &host
-                          : flag == "--auth"      ? &auth
-                          : flag == "--port"      ? &port
-                          : flag == "--seed"      ? &seed
-                                                  : nullptr;
+    std::string* target = flag == "--config"          ? &config_path
+                          : flag == "--port-file"     ? &port_file
+                          : flag == "--host"          ? &host
+                          : flag == "--auth"          ? &auth
+                          : flag == "--port"          ? &port
+                          : flag == "--seed"          ? &seed
+                          : flag == "--control-token" ? &control_token
+                                                      : nullptr;
     if (target == nullptr) return Fail("unknown flag " + flag + "\n" + kUsage);
-    if (i + 1 == argc) return Fail(flag + " needs a value");
+    if (i + 1 == argc) return Fail(flag + " needs a value\n" + kUsage);
     *target = argv[++i];
   }
 
@@ -65,6 +69,11 @@ int main(int argc, char** argv) {
     config = std::move(parsed).value();
   }
   if (!host.empty()) config.host = host;
+  if (const char* from_env = std::getenv("MNS_EMULATOR_CONTROL_TOKEN");
+      from_env != nullptr && *from_env != '\0') {
+    config.control_token = from_env;
+  }
+  if (!control_token.empty()) config.control_token = control_token;
   if (!port.empty()) {
     char* end = nullptr;
     long n = std::strtol(port.c_str(), &end, 10);
@@ -105,6 +114,16 @@ int main(int argc, char** argv) {
     std::ofstream out(port_file);
     out << (*server)->port() << "\n";
     if (!out) return Fail("cannot write " + port_file);
+  }
+  if (!mns::emulator::IsLoopbackHost(config.host)) {
+    std::cerr << "mns-emulator: warning: listening on " << config.host
+              << ", not loopback: anyone who can reach it can use the "
+              << (config.control_token.empty()
+                      ? "/_emulator/ controls (reset, clock, SMS) without "
+                        "credentials; set --control-token"
+                      : "emulator with the default access keys unless the "
+                        "config replaces them")
+              << std::endl;
   }
   // The stable ready line: scripts wait for it.
   std::cout << "mns-emulator listening on " << (*server)->address()

@@ -93,7 +93,11 @@ ordered_json Json(const mns::SmsUp& u) {
 
 int main(int argc, char** argv) {
   mns::tools::CommandLine args;
-  if (auto problem = mns::tools::ParseCommandLine(argc, argv, {"json"}, args)) {
+  if (auto problem = mns::tools::ParseCommandLine(
+          argc, argv, {"json"},
+          {"type", "queue", "uid", "pop-endpoint", "mns-endpoint",
+           "access-key-id", "access-key-secret", "wait", "max"},
+          args)) {
     return Usage(*problem);
   }
   if (args.help) {

@@ -127,5 +127,17 @@ TEST_F(AlicomReceiveTest, AWrongKeyFailsWithTheGatewaysCode) {
                         "matched with our calculation."));
 }
 
+TEST_F(AlicomReceiveTest, RefusesAnUnknownFlagOrAMissingValueWithUsage) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--bogus", "1"},
+        std::vector<std::string>{"--max"},
+        std::vector<std::string>{"--wait", "--json"},
+        std::vector<std::string>{"-x"}}) {
+    pid_t pid = Spawn(args);
+    EXPECT_EQ(Exit(pid, std::chrono::seconds(20)), 2) << args[0];
+    EXPECT_THAT(Read("err"), HasSubstr("usage: alicom-receive")) << args[0];
+  }
+}
+
 }  // namespace
 }  // namespace mns

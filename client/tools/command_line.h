@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "client/common/status.h"
@@ -32,20 +33,31 @@ struct CommandLine {
   }
 };
 
-// Splits argv: the names in `switch_names` take no value, every other
-// "--name" takes the next argument. Returns a message on bad usage.
+// Splits argv: the names in `switch_names` take no value, those in
+// `value_names` take the next argument. Returns a message on bad usage: an
+// unknown flag, or one missing its value, so that a typo is never silently
+// ignored. After "--" every argument is positional.
 inline std::optional<std::string> ParseCommandLine(
     int argc, char** argv, const std::set<std::string>& switch_names,
-    CommandLine& out) {
+    const std::set<std::string>& value_names, CommandLine& out) {
+  bool only_positional = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
+    if (only_positional) {
+      out.positional.push_back(arg);
+    } else if (arg == "--") {  // what follows is positional ("-body")
+      only_positional = true;
+    } else if (arg == "--help" || arg == "-h") {
       out.help = true;
     } else if (arg.starts_with("--") && switch_names.contains(arg.substr(2))) {
       out.switches.insert(arg.substr(2));
-    } else if (arg.starts_with("--")) {
-      if (i + 1 == argc) return arg + " needs a value";
+    } else if (arg.starts_with("--") && value_names.contains(arg.substr(2))) {
+      if (i + 1 == argc || std::string_view(argv[i + 1]).starts_with("--")) {
+        return arg + " needs a value";
+      }
       out.flags[arg.substr(2)] = argv[++i];
+    } else if (arg.starts_with("-") && arg.size() > 1) {
+      return "unknown flag " + arg;
     } else {
       out.positional.push_back(arg);
     }

@@ -245,8 +245,12 @@ int Run(mns::MnsClient& client, const Args& args) {
 
 int main(int argc, char** argv) {
   Args args;
-  if (auto problem =
-          mns::tools::ParseCommandLine(argc, argv, {"json", "raw"}, args)) {
+  if (auto problem = mns::tools::ParseCommandLine(
+          argc, argv, {"json", "raw"},
+          {"endpoint", "access-key-id", "access-key-secret", "security-token",
+           "delay", "max-size", "retention", "visibility-timeout",
+           "polling-wait", "logging", "prefix", "priority", "wait", "count"},
+          args)) {
     return Usage(*problem);
   }
   if (args.help) {

@@ -44,5 +44,19 @@ set +e
 set -e
 [ "$status" -eq 2 ] || fail "exit status $status for bad usage"
 echo "ok - usage"
+for args in "--bogus x list-queues" "list-queues --bogus" "list-queues --prefix" \
+            "get-queue orders --delay" "-x list-queues"; do
+  set +e
+  # shellcheck disable=SC2086
+  "$mnsctl" $args > /dev/null 2> "$dir/err"; status=$?
+  set -e
+  [ "$status" -eq 2 ] || fail "exit status $status for: mnsctl $args"
+  grep -q '^usage: mnsctl' "$dir/err" || fail "no usage for: mnsctl $args"
+done
+echo "ok - unknown flags and missing values"
+expect dash-body "$("$mnsctl" send orders -- '-starts-with-a-dash')" '^[0-9A-F]{32}$'
+expect dash-body-peek "$("$mnsctl" peek orders)" '-starts-with-a-dash'
+"$mnsctl" delete-queue orders > /dev/null
+"$mnsctl" create-queue orders > /dev/null
 "$mnsctl" delete-queue orders
-echo "12 passed, 0 failed"
+echo "15 passed, 0 failed"

@@ -1,7 +1,10 @@
 #include "emulator/http/control_api.h"
 
+#include <openssl/crypto.h>
+
 #include <nlohmann/json.hpp>
 
+#include "client/common/strings.h"
 #include "client/common/time_format.h"
 #include "emulator/config.h"
 #include "emulator/core/json_text.h"
@@ -23,9 +26,49 @@ HttpResponse JsonError(int status, const std::string& message) {
   return Json(status, {{"error", message}});
 }
 
+// Compares in constant time (OpenSSL's CRYPTO_memcmp), so the time taken
+// does not tell a guesser how much of the token was right.
+bool SameSecret(std::string_view given, std::string_view expected) {
+  return given.size() == expected.size() &&
+         CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
+}
+
 }  // namespace
 
+std::optional<HttpResponse> ControlApi::Refuse(
+    const HttpRequest& request) const {
+  if (auto origin = request.Header("Origin")) {
+    const std::string host = request.Host();
+    if (*origin != "http://" + host && *origin != "https://" + host) {
+      return JsonError(403, "control requests from another origin (" + *origin +
+                                ") are refused");
+    }
+  }
+  if (!control_token_.empty()) {
+    const std::string authorization =
+        request.Header("Authorization").value_or("");
+    if (!SameSecret(authorization, "Bearer " + control_token_)) {
+      HttpResponse response =
+          JsonError(401, "the controls need Authorization: Bearer <token>");
+      response.SetHeader("WWW-Authenticate", "Bearer realm=\"mns-emulator\"");
+      return response;
+    }
+  }
+  if (request.method == "POST" || request.method == "PUT") {
+    const std::string type = request.Header("Content-Type").value_or("");
+    const std::string_view media =
+        TrimAsciiWhitespace(std::string_view(type).substr(0, type.find(';')));
+    if (!EqualsIgnoreCase(media, "application/json")) {
+      return JsonError(415,
+                       "control requests must be Content-Type: "
+                       "application/json");
+    }
+  }
+  return std::nullopt;
+}
+
 HttpResponse ControlApi::Handle(const HttpRequest& request) const {
+  if (auto refused = Refuse(request)) return *std::move(refused);
   const std::string_view path = request.path();
   const std::string& method = request.method;
   if (path == "/_emulator/health" && method == "GET") {

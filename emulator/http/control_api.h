@@ -4,6 +4,8 @@
 #define MNS_EMULATOR_HTTP_CONTROL_API_H_
 
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "client/common/clock.h"
 #include "emulator/http/wire.h"
@@ -13,10 +15,15 @@ namespace mns::emulator {
 
 class ControlApi {
  public:
-  // `reset` restores the configured start state. Pointers must outlive this.
+  // `reset` restores the configured start state. A non-empty
+  // `control_token` must come as "Authorization: Bearer <token>" on every
+  // control request. Pointers must outlive this.
   ControlApi(SimulatedClock* clock, AlicomService* alicom,
-             std::function<void()> reset)
-      : clock_(clock), alicom_(alicom), reset_(std::move(reset)) {}
+             std::function<void()> reset, std::string control_token = "")
+      : clock_(clock),
+        alicom_(alicom),
+        reset_(std::move(reset)),
+        control_token_(std::move(control_token)) {}
 
   // GET  /_emulator/health -> {"status":"ok"}
   // POST /_emulator/reset  -> drops all queues and messages, recreates the
@@ -31,12 +38,20 @@ class ControlApi {
   //                          "sign_name","dest_code"]} -> enqueues an SmsUp
   // GET    /_emulator/sms/rules -> {"rules":[...]}
   // PUT    /_emulator/sms/rules {"rules":[...]} -> replaces the rules
+  //
+  // The controls can wipe every queue, so before any of them: an Origin
+  // other than the emulator's own is 403 (a web page the developer opens
+  // must not reach them), a missing or wrong control token 401, and a POST
+  // or PUT whose Content-Type is not application/json 415 (browsers send
+  // text/plain cross-origin without asking first).
   HttpResponse Handle(const HttpRequest& request) const;
 
   // {"error": message} with `status`.
   HttpResponse ErrorResponse(int status, const std::string& message) const;
 
  private:
+  // The guard's answer, if it refuses `request`.
+  std::optional<HttpResponse> Refuse(const HttpRequest& request) const;
   HttpResponse ClockState() const;
   HttpResponse ChangeClock(const HttpRequest& request) const;
   HttpResponse Outbox(const HttpRequest& request) const;
@@ -46,6 +61,7 @@ class ControlApi {
   SimulatedClock* clock_;
   AlicomService* alicom_;
   std::function<void()> reset_;
+  const std::string control_token_;
 };
 
 }  // namespace mns::emulator

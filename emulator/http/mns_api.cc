@@ -106,8 +106,7 @@ int MnsApi::HttpStatusFor(const std::string& error_code) const {
 
 HttpResponse MnsApi::ErrorResponse(const Status& error,
                                    const HttpRequest& request) const {
-  return ErrorResponse(error, random_->UpperHex(24),
-                       request.Host());
+  return ErrorResponse(error, random_->UpperHex(24), request.Host());
 }
 
 HttpResponse MnsApi::ErrorResponse(const Status& error,
@@ -124,8 +123,7 @@ HttpResponse MnsApi::ErrorResponse(const Status& error,
 }
 
 HttpResponse MnsApi::Handle(const HttpRequest& request) const {
-  Context context{.request_id = random_->UpperHex(24),
-                  .host = request.Host()};
+  Context context{.request_id = random_->UpperHex(24), .host = request.Host()};
   StatusOr<HttpResponse> result = Dispatch(request, context);
   if (!result.ok()) {
     return ErrorResponse(result.status(), context.request_id, context.host);

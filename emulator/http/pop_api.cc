@@ -155,8 +155,7 @@ bool PopApi::IsPopRequest(const HttpRequest& request) {
 }
 
 HttpResponse PopApi::Handle(const HttpRequest& request) {
-  Call call{.request_id = RequestId(*random_),
-            .host = request.Host()};
+  Call call{.request_id = RequestId(*random_), .host = request.Host()};
   StatusOr<json> result = Dispatch(request, call);
   if (result.ok()) return Render(call, 200, *result);
   const Status& error = result.status();
@@ -174,8 +173,7 @@ HttpResponse PopApi::Handle(const HttpRequest& request) {
 HttpResponse PopApi::TransportError(int status, const std::string& code,
                                     const std::string& message,
                                     const HttpRequest& request) {
-  Call call{.request_id = RequestId(*random_),
-            .host = request.Host()};
+  Call call{.request_id = RequestId(*random_), .host = request.Host()};
   ParseFormParams(request.raw_query(), call.query);
   call.params = call.query;
   if (const std::string* format = call.Param("Format")) {

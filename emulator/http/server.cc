@@ -77,7 +77,8 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
                     .log = LogLine});
   Server* self = server.get();
   server->control_ = std::make_unique<ControlApi>(
-      server->clock_.get(), server->alicom_.get(), [self] { self->Reset(); });
+      server->clock_.get(), server->alicom_.get(), [self] { self->Reset(); },
+      c.control_token);
 
   auto front_end = HttpFrontEnd::Start(
       HttpFrontEndOptions{

@@ -1098,9 +1098,9 @@ TEST_F(ServerTest, AHostThatIsNotAPlainHostNameIsNotEchoed) {
   // would make the response unparseable.
   for (const std::string target :
        {"/queues/q1", "/?Action=SendSms&Format=XML", "/?Action=SendSms"}) {
-    std::string reply = RawExchange(
-        server_->port(),
-        "GET " + target + " HTTP/1.1\r\nHost: \xFF\xFE<x>\r\n\r\n");
+    std::string reply =
+        RawExchange(server_->port(),
+                    "GET " + target + " HTTP/1.1\r\nHost: \xFF\xFE<x>\r\n\r\n");
     EXPECT_THAT(reply, HasSubstr("localhost")) << target;
     EXPECT_TRUE(IsValidUtf8(reply)) << target;
     EXPECT_THAT(reply, Not(HasSubstr("<x>"))) << target;
@@ -1121,6 +1121,68 @@ TEST_F(ServerTest, AStalledClientDoesNotHoldTheServer) {
 }
 
 // --- Controls ---------------------------------------------------------------
+
+TEST_F(ServerTest, ControlsRefuseOtherOriginsAndNonJsonBodies) {
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  auto& http = client_->http();
+  // What a web page can send without a preflight: a text/plain POST.
+  auto plain = http.Post("/_emulator/reset", "{}", "text/plain");
+  EXPECT_EQ(plain->status, 415);
+  EXPECT_THAT(plain->body, HasSubstr("application/json"));
+  EXPECT_EQ(http.Post("/_emulator/reset", "", "")->status, 415);
+  auto cross = http.Post("/_emulator/reset", {{"Origin", "http://evil.test"}},
+                         "{}", "application/json");
+  EXPECT_EQ(cross->status, 403);
+  EXPECT_THAT(cross->body, HasSubstr("evil.test"));
+  EXPECT_EQ(
+      http.Get("/_emulator/sms", {{"Origin", "http://evil.test"}})->status,
+      403);
+  EXPECT_EQ(Call("GET", "/queues/q1").status, 200);  // nothing was reset
+  // The emulator's own origin (a page it serves) and no Origin are fine.
+  EXPECT_EQ(
+      http.Get("/_emulator/clock", {{"Origin", "http://" + Host()}})->status,
+      200);
+  EXPECT_EQ(http.Post("/_emulator/reset", "", "application/json; charset=utf-8")
+                ->status,
+            200);
+  EXPECT_EQ(Call("GET", "/queues/q1").status, 404);
+}
+
+TEST_F(ServerTest, AControlTokenIsRequiredOnEveryControlWhenSet) {
+  EmulatorConfig config = DefaultConfig();
+  config.control_token = "s3cret";
+  StartServer(config);
+  auto& http = client_->http();
+  for (const auto& headers :
+       {httplib::Headers{}, httplib::Headers{{"Authorization", "Bearer nope"}},
+        httplib::Headers{{"Authorization", "Bearer s3cret-and-more"}},
+        httplib::Headers{{"Authorization", "s3cret"}}}) {
+    auto refused = http.Get("/_emulator/health", headers);
+    EXPECT_EQ(refused->status, 401);
+    EXPECT_EQ(refused->get_header_value("WWW-Authenticate"),
+              "Bearer realm=\"mns-emulator\"");
+    EXPECT_EQ(
+        http.Post("/_emulator/reset", headers, "", "application/json")->status,
+        401);
+  }
+  const httplib::Headers bearer = {{"Authorization", "Bearer s3cret"}};
+  EXPECT_EQ(http.Get("/_emulator/health", bearer)->status, 200);
+  EXPECT_EQ(
+      http.Post("/_emulator/reset", bearer, "", "application/json")->status,
+      200);
+  // The token guards the controls only; MNS keeps its own signatures.
+  EXPECT_EQ(Call("PUT", "/queues/q1").status, 201);
+}
+
+TEST(LoopbackHostTest, KnowsWhatIsLoopback) {
+  EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));
+  EXPECT_TRUE(IsLoopbackHost("127.1.2.3"));
+  EXPECT_TRUE(IsLoopbackHost("localhost"));
+  EXPECT_TRUE(IsLoopbackHost("::1"));
+  EXPECT_FALSE(IsLoopbackHost("0.0.0.0"));
+  EXPECT_FALSE(IsLoopbackHost("10.0.0.1"));
+  EXPECT_FALSE(IsLoopbackHost("::"));
+}
 
 TEST_F(ServerTest, HealthAndClockControls) {
   auto health = client_->http().Get("/_emulator/health");

@@ -37,12 +37,12 @@ std::optional<std::string> HttpRequest::Header(std::string_view name) const {
 
 std::string HttpRequest::Host() const {
   std::optional<std::string> host = Header("Host");
-  const bool plain =
-      host && !host->empty() &&
-      std::all_of(host->begin(), host->end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
-               c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
-      });
+  const bool plain = host && !host->empty() &&
+                     std::all_of(host->begin(), host->end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) ||
+                              c == '.' || c == '-' || c == ':' || c == '[' ||
+                              c == ']' || c == '_';
+                     });
   return plain ? *host : "localhost";
 }
 

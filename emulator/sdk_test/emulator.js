@@ -37,6 +37,7 @@ async function startEmulator(extraArgs = []) {
     async control(method, path, body) {
       const response = await fetch(address + path, {
         method,
+        headers: { 'Content-Type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return response.json();

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The mns-emulator binary's command line: bad usage exits 2 with the usage,
+# a non-loopback --host warns, and --control-token (or the environment)
+# guards the controls.
+#   main_test.sh MNS_EMULATOR
+set -euo pipefail
+emulator="$1"
+dir=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+for args in "--bogus x" "--port" "--port 70000" "--auth maybe" "--seed x"; do
+  set +e
+  # shellcheck disable=SC2086
+  "$emulator" $args > /dev/null 2> "$dir/err"; status=$?
+  set -e
+  [ "$status" -eq 2 ] || fail "exit status $status for: mns-emulator $args"
+done
+set +e; "$emulator" --bogus x 2> "$dir/err"; set -e
+grep -q '^usage: mns-emulator' "$dir/err" || fail "no usage for an unknown flag"
+echo "ok - bad usage exits 2"
+
+# Starts the emulator with "$@"; waits for its port.
+start() {
+  rm -f "$dir/port"
+  "$emulator" --port 0 --port-file "$dir/port" "$@" > "$dir/out" 2> "$dir/log" &
+  pid=$!
+  for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
+  [ -s "$dir/port" ] || fail "emulator did not start: $(cat "$dir/log")"
+  port=$(cat "$dir/port")
+}
+stop() { kill "$pid"; wait "$pid" || true; pid=""; }
+status_of() {  # status_of METHOD PATH [curl args...]
+  local method="$1" path="$2"; shift 2
+  curl -s -o /dev/null -w '%{http_code}' -X "$method" "$@" \
+    "http://127.0.0.1:$port$path"
+}
+
+start
+grep -q 'warning' "$dir/log" && fail "a warning on loopback: $(cat "$dir/log")"
+[ "$(status_of GET /_emulator/health)" = 200 ] || fail "health without a token"
+stop
+echo "ok - loopback: no warning, open controls"
+
+start --host 0.0.0.0
+grep -q 'warning: listening on 0.0.0.0, not loopback' "$dir/log" \
+  || fail "no warning off loopback: $(cat "$dir/log")"
+stop
+echo "ok - off loopback: a warning"
+
+for how in flag env; do
+  if [ "$how" = flag ]; then start --control-token t0ken
+  else MNS_EMULATOR_CONTROL_TOKEN=t0ken start; fi
+  [ "$(status_of GET /_emulator/health)" = 401 ] || fail "$how: no token"
+  [ "$(status_of GET /_emulator/health -H 'Authorization: Bearer wrong')" = 401 ] \
+    || fail "$how: wrong token"
+  [ "$(status_of POST /_emulator/reset -H 'Authorization: Bearer t0ken' \
+        -H 'Content-Type: application/json')" = 200 ] || fail "$how: right token"
+  stop
+  echo "ok - control token from the $how"
+done
+echo "5 passed, 0 failed"
