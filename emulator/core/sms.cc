@@ -163,7 +163,8 @@ StatusOr<std::string> SmsCenter::Send(const std::string& account,
   if (pending_.size() + reports_needed > settings_.max_pending_reports) {
     // UNCONFIRMED: the cloud's flow-control code, for the emulator's own
     // bound (alicom.max_pending_reports).
-    return BusinessError("isv.BUSINESS_LIMIT_CONTROL", "触发分钟级流控Permits:1");
+    return BusinessError("isv.BUSINESS_LIMIT_CONTROL",
+                         "触发分钟级流控Permits:1");
   }
 
   // "<18 digits>^0", as the docs' examples (spec alicom §6.1).
@@ -210,10 +211,9 @@ StatusOr<std::string> SmsCenter::Send(const std::string& account,
 
 void SmsCenter::TrimRecords() {
   while (records_.size() > settings_.max_records) {
-    auto victim = std::find_if(records_.begin(), records_.end(),
-                               [](const auto& entry) {
-                                 return entry.second.send_status != 1;
-                               });
+    auto victim = std::find_if(
+        records_.begin(), records_.end(),
+        [](const auto& entry) { return entry.second.send_status != 1; });
     if (victim == records_.end()) {
       victim = records_.begin();
       std::erase_if(pending_, [&](const Pending& p) {

@@ -233,9 +233,9 @@ TEST_F(SmsCenterTest, LatestToFindsTheNewestSendForAReply) {
 }
 
 TEST_F(SmsCenterTest, TheOutboxDropsTheOldestSettledRecordsFirst) {
-  SmsCenter sms = Make({.rules = {{.phone = "13900000000",
-                                   .delay_seconds = 3600}},
-                        .max_records = 3});
+  SmsCenter sms =
+      Make({.rules = {{.phone = "13900000000", .delay_seconds = 3600}},
+            .max_records = 3});
   ASSERT_TRUE(sms.Send(kUid, To({"13900000000"}), kT0).ok());  // pending 1 h
   ASSERT_TRUE(sms.Send(kUid, To({"13800000001"}), kT0).ok());
   ASSERT_TRUE(sms.Send(kUid, To({"13800000002"}), kT0).ok());
