@@ -56,11 +56,31 @@ void Clock::Subscription::Reset() {
   clock_ = nullptr;
 }
 
+TimePoint SaturatingAdd(TimePoint t, Duration d) {
+  const int64_t ms = ToUnixMillis(t);
+  const int64_t latest = ToUnixMillis(kLatestTime);
+  if (d.count() >= 0) {
+    return ms >= latest || d.count() > latest - ms ? kLatestTime : t + d;
+  }
+  return d.count() < -ms ? TimePoint{} : t + d;
+}
+
+namespace {
+
+// condition_variable converts a deadline to nanoseconds, which overflow in
+// 2262; a wait for a later real instant waits a day instead, and the caller,
+// which always re-checks its condition, waits again.
+TimePoint WaitableDeadline(TimePoint real_deadline) {
+  return std::min(real_deadline, RealNow() + std::chrono::hours(24));
+}
+
+}  // namespace
+
 TimePoint SystemClock::Now() const { return RealNow(); }
 
 void SystemClock::WaitUntil(std::unique_lock<std::mutex>& lock,
                             std::condition_variable& cv, TimePoint deadline) {
-  cv.wait_until(lock, deadline);
+  cv.wait_until(lock, WaitableDeadline(deadline));
 }
 
 SimulatedClock::SimulatedClock(TimePoint start) : frozen_at_(start) {}
@@ -95,7 +115,7 @@ void SimulatedClock::WaitUntil(std::unique_lock<std::mutex>& lock,
   if (frozen) {
     cv.wait(lock);
   } else {
-    cv.wait_until(lock, deadline - offset);
+    cv.wait_until(lock, WaitableDeadline(SaturatingAdd(deadline, -offset)));
   }
 }
 
@@ -104,9 +124,10 @@ void SimulatedClock::Advance(Duration by) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (frozen_) {
-      frozen_at_ += by;
+      frozen_at_ = SaturatingAdd(frozen_at_, by);
     } else {
-      offset_ += by;
+      const TimePoint now = NowLocked();
+      offset_ += SaturatingAdd(now, by) - now;
     }
   }
   NotifyTimeJump();

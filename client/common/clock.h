@@ -29,6 +29,13 @@ inline int64_t ToUnixSeconds(TimePoint t) {
 }
 inline TimePoint FromUnixMillis(int64_t ms) { return TimePoint(Duration(ms)); }
 
+// The last instant a clock here reaches: every date the emulator and the
+// client print has four year digits. SimulatedClock stops here.
+inline constexpr TimePoint kLatestTime{Duration(253'402'300'799'999)};
+
+// `t + d`, held within [epoch, kLatestTime] instead of overflowing.
+TimePoint SaturatingAdd(TimePoint t, Duration d);
+
 class Clock {
  public:
   virtual ~Clock() = default;
@@ -98,6 +105,8 @@ class SimulatedClock : public Clock {
   void WaitUntil(std::unique_lock<std::mutex>& lock,
                  std::condition_variable& cv, TimePoint deadline) override;
 
+  // Moves time forward by `by` (nothing if it is not positive), stopping at
+  // kLatestTime.
   void Advance(Duration by);
   // Stops time at the current instant.
   void Freeze();

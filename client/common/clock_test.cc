@@ -18,6 +18,76 @@ TEST(SimulatedClockTest, FrozenClockMovesOnlyWhenAdvanced) {
   EXPECT_EQ(clock.Now(), kStart + Duration(1500));
 }
 
+TEST(SaturatingAddTest, HoldsWithinTheEpochAndTheLatestTime) {
+  EXPECT_EQ(SaturatingAdd(kStart, Duration(5)), kStart + Duration(5));
+  EXPECT_EQ(SaturatingAdd(kStart, Duration(-5)), kStart - Duration(5));
+  EXPECT_EQ(SaturatingAdd(kStart, Duration::max()), kLatestTime);
+  EXPECT_EQ(SaturatingAdd(kLatestTime, Duration(1)), kLatestTime);
+  EXPECT_EQ(SaturatingAdd(kStart, Duration::min()), TimePoint{});
+  EXPECT_EQ(SaturatingAdd(TimePoint::max(), Duration(1)), kLatestTime);
+}
+
+TEST(SimulatedClockTest, AdvanceStopsAtTheLatestTimeInEitherState) {
+  SimulatedClock frozen(kStart);
+  frozen.Advance(Duration::max());
+  EXPECT_EQ(frozen.Now(), kLatestTime);
+  frozen.Advance(Duration::max());  // again: still there, not negative
+  EXPECT_EQ(frozen.Now(), kLatestTime);
+
+  SimulatedClock running(kStart);
+  running.Resume();
+  running.Advance(Duration::max());
+  EXPECT_LE(running.Now(), kLatestTime);
+  EXPECT_GT(running.Now(), kLatestTime - Duration(60'000));
+  running.Advance(Duration::max());
+  EXPECT_LE(running.Now(), kLatestTime);
+}
+
+TEST(SimulatedClockTest, WaitingForTheFarFutureNeitherOverflowsNorSpins) {
+  // A running clock at the end of time, waiting for a deadline past it:
+  // the wait must block (not return at once, over and over) until notified.
+  SimulatedClock clock(kStart);
+  clock.Resume();
+  clock.Advance(Duration::max());
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool woken = false;
+  int waits = 0;
+  std::thread waiter([&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!woken) {
+      ++waits;
+      clock.WaitUntil(lock, cv, TimePoint::max());
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    woken = true;
+    cv.notify_all();
+  }
+  waiter.join();
+  EXPECT_LE(waits, 3);  // a spinning wait would count thousands
+
+  SystemClock system;
+  std::unique_lock<std::mutex> lock(mutex);
+  woken = false;
+  std::thread notifier([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::lock_guard<std::mutex> notify_lock(mutex);
+    woken = true;
+    cv.notify_all();
+  });
+  waits = 0;
+  while (!woken) {
+    ++waits;
+    system.WaitUntil(lock, cv, TimePoint::max());
+  }
+  lock.unlock();
+  notifier.join();
+  EXPECT_LE(waits, 3);
+}
+
 TEST(SimulatedClockTest, ResumeContinuesFromTheFrozenInstant) {
   SimulatedClock clock(kStart);
   clock.Resume();
