@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the release build
 # (unit, emulator and official-SDK tests), then the unit and emulator tests
-# again under ASan+UBSan and under TSan, and the format check.
+# again under ASan+UBSan and under TSan, the format check, and every fuzz
+# target for 20 s from its seed corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +21,6 @@ ci/build.sh asan
 ci/build.sh tsan
 (cd build/tsan && TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/../../ci/tsan.supp" \
   ctest --output-on-failure -j "$(nproc)" -LE sdk)
+
+# Each parser of untrusted input, fuzzed from its committed corpus.
+ci/fuzz.sh 20

@@ -13,7 +13,12 @@
 //      reply (p50, p99);
 //   3. the 1,000-parked-polls check: SendMessage and GetQueueAttributes
 //      latency on another connection with and without 1,000 long polls
-//      parked on one queue, and what the parked polls cost in memory.
+//      parked on one queue, and what the parked polls cost in memory;
+//   4. 5,000 slow connections, each trickling a request a byte every 2 s:
+//      latency on another connection meanwhile, and how many the request
+//      deadline has cut off after 12 s;
+//   5. signed POP requests: p50/p99 of the first and the last 1,000 of
+//      6,000 (the nonce store must not slow the hot path as it grows).
 // Figures are recorded in docs/benchmarks.md.
 #include <arpa/inet.h>
 #include <httplib.h>
@@ -31,6 +36,7 @@
 
 #include "emulator/http/server.h"
 #include "emulator/testing/mns_test_client.h"
+#include "emulator/testing/pop_test_client.h"
 
 namespace mns::emulator {
 namespace {
@@ -306,6 +312,72 @@ void ParkedPollsSection(Server& server, int parked, int rounds) {
               parked, release_ms, answered);
 }
 
+void SlowConnectionsSection(Server& server, int slow, int rounds) {
+  const int port = server.port();
+  const std::string rss_before = ProcStatus("VmRSS");
+  std::vector<int> sockets;
+  for (int i = 0; i < slow; ++i) {
+    int fd = Connect(port);
+    if (send(fd, "GET /queu", 9, 0) < 0) std::perror("send");
+    sockets.push_back(fd);
+  }
+  const std::string rss_slow = ProcStatus("VmRSS");
+  const std::string threads_slow = ProcStatus("Threads");
+  // Trickle one more byte each every 2 s for 12 s, measuring another
+  // connection in between.
+  std::vector<double> send_ms, get_ms;
+  for (int tick = 0; tick < 6; ++tick) {
+    for (int fd : sockets) (void)send(fd, "e", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+    const Latencies during = MeasureOtherQueue(port, rounds / 6);
+    send_ms.push_back(during.send.p99);
+    get_ms.push_back(during.get.p99);
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
+  int closed = 0;
+  for (int fd : sockets) {
+    char buf[256];
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) ++closed;
+    close(fd);
+  }
+  std::printf("4. %d slow connections, a byte every 2 s\n", slow);
+  std::printf(
+      "   on another connection: worst p99 SendMessage %.3f ms, "
+      "GetQueueAttributes %.3f ms\n",
+      *std::max_element(send_ms.begin(), send_ms.end()),
+      *std::max_element(get_ms.begin(), get_ms.end()));
+  std::printf("   process RSS %s -> %s with them open, threads %s\n",
+              rss_before.c_str(), rss_slow.c_str(), threads_slow.c_str());
+  std::printf("   closed by the request deadline after 12 s: %d of %d\n",
+              closed, slow);
+}
+
+void PopNonceSection(Server& server, int requests) {
+  testing::PopTestClient pop(server.port());
+  std::vector<double> latencies;
+  int wrong = 0;
+  for (int i = 0; i < requests; ++i) {
+    const auto t0 = Steady::now();
+    auto reply = pop.Call("QuerySendDetails", {{"PhoneNumber", "13800000000"},
+                                               {"SendDate", "20260101"},
+                                               {"PageSize", "10"},
+                                               {"CurrentPage", "1"}});
+    latencies.push_back(Ms(Steady::now() - t0));
+    if (reply.status != 200) ++wrong;
+  }
+  const size_t window = std::min<size_t>(1000, latencies.size());
+  const Summary first = Summarize(
+      std::vector<double>(latencies.begin(), latencies.begin() + window));
+  const Summary last =
+      Summarize(std::vector<double>(latencies.end() - window, latencies.end()));
+  std::printf("5. %d signed POP requests (QuerySendDetails)\n", requests);
+  std::printf(
+      "   first 1,000: p50 %.3f ms p99 %.3f ms;  last 1,000: p50 "
+      "%.3f ms p99 %.3f ms%s\n",
+      first.p50, first.p99, last.p50, last.p99,
+      wrong > 0 ? "  (!) some were refused" : "");
+}
+
 }  // namespace
 }  // namespace mns::emulator
 
@@ -325,6 +397,8 @@ int main(int argc, char** argv) {
   mns::emulator::ThroughputSection(*server, threads, seconds);
   mns::emulator::WakeUpSection(*server, 1000);
   mns::emulator::ParkedPollsSection(*server, 1000, 300);
+  mns::emulator::SlowConnectionsSection(*server, 5000, 300);
+  mns::emulator::PopNonceSection(*server, 6000);
   server->Stop();
   return 0;
 }
