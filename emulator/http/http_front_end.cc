@@ -98,6 +98,7 @@ class HttpFrontEnd::Impl {
   // Used by sessions.
   const HttpFrontEndOptions& options() const { return options_; }
   HttpResponse Handle(const HttpRequest& request) const;
+  std::optional<HttpResponse> AnswerNow(const HttpRequest& request) const;
   HttpResponse RenderError(int status, const std::string& message,
                            const HttpRequest& request) const {
     return render_error_(status, message, request);
@@ -271,6 +272,10 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(message.body());
     const bool keep_alive = message.keep_alive();
     front_->ResponseStarted();
+    if (std::optional<HttpResponse> now = front_->AnswerNow(request)) {
+      Write(*std::move(now), keep_alive);
+      return;
+    }
     auto task = [self = shared_from_this(), request = std::move(request),
                  keep_alive]() {
       HttpResponse response = self->front_->Handle(request);
@@ -338,16 +343,29 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-HttpResponse HttpFrontEnd::Impl::Handle(const HttpRequest& request) const {
+// Runs `handle`; an exception becomes a logged 500, never a dead thread.
+template <typename Handler>
+auto Guarded(const Handler& handle, const HttpRequest& request,
+             const ErrorRenderer& render_error) -> decltype(handle(request)) {
   try {
-    return handler_(request);
+    return handle(request);
   } catch (const std::exception& e) {
     Log("a handler failed on " + request.method + " " + request.target + ": " +
         e.what());
   } catch (...) {
     Log("a handler failed on " + request.method + " " + request.target);
   }
-  return render_error_(500, "Interal error.", request);
+  return render_error(500, "Interal error.", request);
+}
+
+HttpResponse HttpFrontEnd::Impl::Handle(const HttpRequest& request) const {
+  return Guarded(handler_, request, render_error_);
+}
+
+std::optional<HttpResponse> HttpFrontEnd::Impl::AnswerNow(
+    const HttpRequest& request) const {
+  if (!options_.answer_now) return std::nullopt;
+  return Guarded(options_.answer_now, request, render_error_);
 }
 
 Status HttpFrontEnd::Impl::Listen() {

@@ -74,6 +74,10 @@ struct MnsApi::Context {
   std::string host;
   std::string account;
   std::string queue;  // empty for /queues
+  // Set by the caller: a receive must not wait. Set by the receive: it
+  // found nothing and would have waited.
+  bool no_wait = false;
+  bool would_wait = false;
 };
 
 MnsApi::MnsApi(QueueService* queues, const CredentialStore* credentials,
@@ -124,7 +128,21 @@ HttpResponse MnsApi::ErrorResponse(const Status& error,
 
 HttpResponse MnsApi::Handle(const HttpRequest& request) const {
   Context context{.request_id = random_->UpperHex(24), .host = request.Host()};
+  return Finish(Dispatch(request, context), context);
+}
+
+std::optional<HttpResponse> MnsApi::HandleWithoutWaiting(
+    const HttpRequest& request) const {
+  Context context{.request_id = random_->UpperHex(24),
+                  .host = request.Host(),
+                  .no_wait = true};
   StatusOr<HttpResponse> result = Dispatch(request, context);
+  if (context.would_wait) return std::nullopt;
+  return Finish(std::move(result), context);
+}
+
+HttpResponse MnsApi::Finish(StatusOr<HttpResponse> result,
+                            const Context& context) const {
   if (!result.ok()) {
     return ErrorResponse(result.status(), context.request_id, context.host);
   }
@@ -364,7 +382,7 @@ StatusOr<HttpResponse> MnsApi::SendMessage(const HttpRequest& request,
 }
 
 StatusOr<HttpResponse> MnsApi::ReceiveOrPeek(const QueryParams& query,
-                                             const Context& context) const {
+                                             Context& context) const {
   const auto num = query.Get("numOfMessages");
   int64_t max = 1;
   if (num) {
@@ -391,10 +409,23 @@ StatusOr<HttpResponse> MnsApi::ReceiveOrPeek(const QueryParams& query,
     }
     wait_seconds = *parsed;
   }
-  MNS_ASSIGN_OR_RETURN(
-      std::vector<MessageView> messages,
-      queues_->ReceiveMessage(context.account, context.queue,
-                              static_cast<int>(max), wait_seconds));
+  // Checked here too, since a receive that must not wait asks for 0.
+  if (wait_seconds &&
+      (*wait_seconds < 0 || *wait_seconds > kMaxPollingWaitSeconds)) {
+    return OutOfRangeError("waitseconds", 0, kMaxPollingWaitSeconds, "seconds");
+  }
+  auto received = queues_->ReceiveMessage(
+      context.account, context.queue, static_cast<int>(max),
+      context.no_wait ? std::optional<int64_t>(0) : wait_seconds);
+  if (context.no_wait && !received.ok() &&
+      received.status().error_code() == "MessageNotExist") {
+    // Would the real receive have waited? Only then is it worth a thread.
+    auto queue = queues_->GetQueueAttributes(context.account, context.queue);
+    const int64_t polling =
+        queue.ok() ? queue->attributes.polling_wait_seconds : 0;
+    context.would_wait = wait_seconds.value_or(polling) > 0;
+  }
+  MNS_ASSIGN_OR_RETURN(std::vector<MessageView> messages, std::move(received));
   return XmlResponse(200, batch ? RenderMessages(messages, false)
                                 : RenderMessage(messages.front(), false));
 }

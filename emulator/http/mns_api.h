@@ -62,6 +62,11 @@ class MnsApi {
          Random* random, const Clock* date_clock, MnsApiOptions options);
 
   HttpResponse Handle(const HttpRequest& request) const;
+  // Handle() without waiting: the answer, or nullopt for a receive that
+  // found no message and would wait for one (then call Handle() where a
+  // thread may block).
+  std::optional<HttpResponse> HandleWithoutWaiting(
+      const HttpRequest& request) const;
 
   // Renders an error as MNS does: an <Error> body and the status of the
   // error table. Used also by the server for errors its library detects.
@@ -72,6 +77,10 @@ class MnsApi {
   struct Context;
   HttpResponse ErrorResponse(const Status& error, const std::string& request_id,
                              const std::string& host) const;
+  // Handle's answer for what Dispatch returned: the error rendered, or the
+  // response with the MNS headers.
+  HttpResponse Finish(StatusOr<HttpResponse> result,
+                      const Context& context) const;
   StatusOr<HttpResponse> Dispatch(const HttpRequest& request,
                                   Context& context) const;
   StatusOr<Principal> Authenticate(const HttpRequest& request) const;
@@ -89,7 +98,7 @@ class MnsApi {
   StatusOr<HttpResponse> SendMessage(const HttpRequest& request,
                                      const Context& context) const;
   StatusOr<HttpResponse> ReceiveOrPeek(const QueryParams& query,
-                                       const Context& context) const;
+                                       Context& context) const;
   StatusOr<HttpResponse> DeleteMessage(const HttpRequest& request,
                                        const QueryParams& query,
                                        const Context& context) const;

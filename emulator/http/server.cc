@@ -91,6 +91,10 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
           .keep_alive = std::chrono::seconds(c.keep_alive_seconds),
           .max_connections = c.max_connections,
           .max_handler_threads = c.max_connection_threads,
+          .answer_now =
+              [self](const HttpRequest& request) {
+                return self->RouteWithoutWaiting(request);
+              },
       },
       [self](const HttpRequest& request) { return self->Route(request); },
       [self](int status, const std::string& message,
@@ -121,6 +125,18 @@ std::string Server::address() const {
 HttpResponse Server::Route(const HttpRequest& request) const {
   HttpResponse response = Dispatch(request);
   response.SetHeader("Date", FormatHttpDate(real_clock_.Now()));
+  return response;
+}
+
+std::optional<HttpResponse> Server::RouteWithoutWaiting(
+    const HttpRequest& request) const {
+  // Only an MNS receive can wait; everything else answers in microseconds.
+  const bool receive = request.method == "GET" &&
+                       request.path().starts_with("/queues/") &&
+                       request.path().ends_with("/messages");
+  if (!receive) return Route(request);
+  std::optional<HttpResponse> response = mns_->HandleWithoutWaiting(request);
+  if (response) response->SetHeader("Date", FormatHttpDate(real_clock_.Now()));
   return response;
 }
 

@@ -41,6 +41,9 @@ class Server {
 
   // Answers one request, with no socket: what the front end calls.
   HttpResponse Route(const HttpRequest& request) const;
+  // Route() when it need not wait; nullopt for a receive that would park.
+  std::optional<HttpResponse> RouteWithoutWaiting(
+      const HttpRequest& request) const;
 
  private:
   explicit Server(EmulatorConfig config);

@@ -1093,6 +1093,40 @@ TEST_F(ServerTest, Expect100ContinueIsAnswered) {
   EXPECT_THAT(reply, HasSubstr("HTTP/1.1 201 Created"));
 }
 
+TEST_F(ServerTest, OnlyAReceiveThatWouldWaitIsLeftForAWorkerThread) {
+  EmulatorConfig config = DefaultConfig();
+  config.auth = AuthMode::kOff;
+  StartServer(config);
+  ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
+  auto get = [](const std::string& target) {
+    return HttpRequest{.method = "GET", .target = target};
+  };
+  // Empty queue: waiting would be needed, unless the wait is 0.
+  EXPECT_FALSE(
+      server_->RouteWithoutWaiting(get("/queues/q1/messages?waitseconds=5")));
+  auto empty =
+      server_->RouteWithoutWaiting(get("/queues/q1/messages?waitseconds=0"));
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 404);
+  EXPECT_TRUE(server_->RouteWithoutWaiting(get("/queues/q1/messages")))
+      << "PollingWaitSeconds is 0";
+  // A message there: answered at once, whatever the wait.
+  ASSERT_EQ(Call("POST", "/queues/q1/messages",
+                 "<Message><MessageBody>m</MessageBody></Message>")
+                .status,
+            201);
+  auto got =
+      server_->RouteWithoutWaiting(get("/queues/q1/messages?waitseconds=5"));
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, 200);
+  EXPECT_FALSE(got->body.empty());
+  // Errors are answered at once too.
+  auto bad =
+      server_->RouteWithoutWaiting(get("/queues/q1/messages?waitseconds=31"));
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+}
+
 TEST_F(ServerTest, TwentyPipelinedSendsAreAllAnsweredAndStored) {
   ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
   std::string burst;
