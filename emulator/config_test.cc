@@ -124,5 +124,34 @@ TEST(ConfigTest, ErrorsNameTheJsonPath) {
                "$.alicom.token_lifetime_seconds: must be positive");
 }
 
+TEST(ConfigTest, IntegersOutsideTheirFieldsRangeAreErrorsNotTruncated) {
+  auto expect_error = [](const std::string& json, const std::string& text) {
+    auto config = ParseConfig(json);
+    ASSERT_FALSE(config.ok()) << json;
+    EXPECT_THAT(config.status().message(), HasSubstr(text)) << json;
+  };
+  // 4294967297 is 2^32 + 1: stored in an int it was 1.
+  expect_error(
+      R"({"alicom": {"rules": [{"phone": "1", "reports": 4294967297}]}})",
+      "$.alicom.rules[0].reports");
+  expect_error(R"({"port": 4294967297})", "$.port");
+  expect_error(R"({"keep_alive_seconds": 9223372036854775807})",
+               "$.keep_alive_seconds");
+  expect_error(R"({"max_header_count": -1})", "$.max_header_count");
+  expect_error(R"({"seed": -1})", "$.seed");
+  expect_error(R"({"alicom": {"max_records": 0}})",
+               "$.alicom.max_records: must be positive");
+  expect_error(R"({"alicom": {"max_pending_reports": -5}})",
+               "$.alicom.max_pending_reports");
+  expect_error(
+      R"({"queues": [{"name": "q", "attributes": {"DelaySeconds": 1e300}}]})",
+      "$.queues[0].attributes.DelaySeconds");
+  auto ok = ParseConfig(
+      R"({"alicom": {"max_records": 5, "max_pending_reports": 7}})");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->alicom.sms.max_records, 5u);
+  EXPECT_EQ(ok->alicom.sms.max_pending_reports, 7u);
+}
+
 }  // namespace
 }  // namespace mns::emulator

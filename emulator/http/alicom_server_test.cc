@@ -230,6 +230,11 @@ TEST_F(AlicomServerTest, RulesControlValidatesAndReturnsTheRules) {
                         "application/json");
   EXPECT_EQ(bad->status, 400);
   EXPECT_THAT(bad->body, HasSubstr("err_code"));
+  auto wrapped =
+      http_->Put("/_emulator/sms/rules",
+                 R"({"rules": [{"phone": "1*", "reports": 4294967297}]})",
+                 "application/json");
+  EXPECT_EQ(wrapped->status, 400) << "2^32 + 1 must not become 1";
   PutRules(R"({"rules": [{"phone": "1*", "delay_seconds": 5}]})");
   auto got = json::parse(http_->Get("/_emulator/sms/rules")->body);
   EXPECT_EQ(got["rules"][0]["phone"], "1*");
@@ -526,6 +531,21 @@ TEST_F(AlicomServerTest, AThousandNumbersFitInOnePostForm) {
   EXPECT_EQ(reply.json["Code"], "OK");
   auto outbox = json::parse(http_->Get("/_emulator/sms")->body);
   EXPECT_EQ(outbox["messages"].size(), 1000u);
+}
+
+TEST_F(AlicomServerTest, ANineKilobyteTemplateParamFitsByGetAndByPost) {
+  const std::string param =
+      R"({"code":")" + std::string(9 * 1024, '7') + R"("})";
+  for (const char* method : {"GET", "POST"}) {
+    auto reply = pop_->Call("SendSms",
+                            {{"PhoneNumbers", "13800000000"},
+                             {"SignName", "阿里云"},
+                             {"TemplateCode", "SMS_1"},
+                             {"TemplateParam", param}},
+                            method);
+    EXPECT_EQ(reply.status, 200) << method;
+    EXPECT_EQ(reply.json["Code"], "OK") << method;
+  }
 }
 
 TEST_F(AlicomServerTest, AnOversizedRequestIsRefusedInPopShape) {

@@ -17,6 +17,7 @@
 #include "client/common/strings.h"
 #include "client/common/time_format.h"
 #include "emulator/testing/mns_test_client.h"
+#include "emulator/testing/raw_connection.h"
 
 namespace mns::emulator {
 namespace {
@@ -1135,24 +1136,9 @@ TEST_F(ServerTest, TwentyPipelinedSendsAreAllAnsweredAndStored) {
                                  "<Message><MessageBody>m" + std::to_string(i) +
                                      "</MessageBody></Message>");
   }
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  timeval timeout{.tv_sec = 5, .tv_usec = 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  ASSERT_EQ(send(fd, burst.data(), burst.size(), 0),
-            static_cast<ssize_t>(burst.size()));
-  std::string replies;
-  char buf[16384];
-  while (RawCount(replies, "</Message>") < 20) {
-    ssize_t n = recv(fd, buf, sizeof(buf), 0);
-    if (n <= 0) break;
-    replies.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
+  testing::RawConnection connection(server_->port());
+  ASSERT_TRUE(connection.Send(burst));
+  const std::string replies = connection.ReadUntil("</Message>", 20);
   EXPECT_EQ(RawCount(replies, "HTTP/1.1 201 Created"), 20);
   EXPECT_EQ(Call("GET", "/queues/q1").Xml("ActiveMessages"), "20");
   // In the order sent.
