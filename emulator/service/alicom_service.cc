@@ -191,12 +191,17 @@ void AlicomService::Enqueue(const std::string& uid,
 void AlicomService::DeliverLoop() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
-    std::vector<DueReport> due = sms_.TakeDue(clock_->Now());
+    // No exception may end the thread that delivers every receipt.
+    std::vector<DueReport> due;
+    try {
+      due = sms_.TakeDue(clock_->Now());
+    } catch (const std::exception& e) {
+      std::cerr << "mns-emulator: taking due receipts failed: " << e.what()
+                << std::endl;
+    }
     if (!due.empty()) {
       lock.unlock();
       for (const DueReport& report : due) {
-        // One receipt that cannot be delivered must not end the thread
-        // that delivers all the others.
         try {
           Enqueue(report.account, "SmsReport", report.json);
         } catch (const std::exception& e) {
@@ -207,7 +212,7 @@ void AlicomService::DeliverLoop() {
       lock.lock();
       continue;
     }
-    const TimePoint idle = clock_->Now() + std::chrono::hours(1);
+    const TimePoint idle = SaturatingAdd(clock_->Now(), std::chrono::hours(1));
     clock_->WaitUntil(lock, wake_, sms_.NextDue().value_or(idle));
   }
 }
