@@ -107,7 +107,7 @@ TimePoint TargetNow();
 // an hour ago (a crashed one); returns how many it removed.
 StatusOr<int> RemoveAbandonedQueues(MnsClient& client, TimePoint now);
 
-using ::mns::testing::Eventually;
+using ::mns::testutil::Eventually;
 
 class ConformanceTest : public ::testing::Test {
  protected:

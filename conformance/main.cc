@@ -36,7 +36,7 @@ struct Emulator {
   ~Emulator() {
     if (pid > 0) {
       kill(pid, SIGTERM);
-      mns::testing::WaitForExit(pid, std::chrono::seconds(10));
+      mns::testutil::WaitForExit(pid, std::chrono::seconds(10));
     }
     if (!dir.empty()) std::filesystem::remove_all(dir);
   }
@@ -49,7 +49,7 @@ StatusOr<std::string> StartEmulator(Emulator& emulator) {
   std::filesystem::create_directories(emulator.dir);
   const std::string port_file = emulator.dir / "port";
   const std::string log = emulator.dir / "emulator.log";
-  auto pid = mns::testing::Spawn(
+  auto pid = mns::testutil::Spawn(
       {binary, "--port", "0", "--port-file", port_file}, log, log);
   if (!pid.ok()) {
     return Status(pid.status().code(),

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "client/common/random.h"
+#include "client/common/xml.h"
 #include "client/src/mns_signer.h"
 #include "client/src/pop_signer.h"
 #include "conformance/conformance.h"
@@ -28,14 +29,6 @@ const std::set<std::string> kVolatile = {
     "BizId",           "AccessKeyId",   "AccessKeySecret",
     "SecurityToken",   "ExpireTime",    "SendDate",
     "ReceiveDate",     "Recommend",     "NextMarker"};
-
-std::string LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  if (auto colon = name.find(':'); colon != std::string_view::npos) {
-    name.remove_prefix(colon + 1);
-  }
-  return std::string(name);
-}
 
 // With "layout": "exact", the bytes matter too, not just the elements: the
 // PHP and Python SDKs need the newlines and indentation of a pretty-printed
@@ -66,10 +59,10 @@ void CompareLayout(const std::string& expected, const std::string& actual,
 // Differences between `expected` and `actual` elements, as "path: why".
 void CompareXml(const pugi::xml_node& expected, const pugi::xml_node& actual,
                 const std::string& path, std::vector<std::string>& diffs) {
-  const std::string name = LocalName(expected);
+  const std::string name(LocalName(expected));
   if (name != LocalName(actual)) {
-    diffs.push_back(path + ": element " + LocalName(actual) + ", expected " +
-                    name);
+    diffs.push_back(path + ": element " + std::string(LocalName(actual)) +
+                    ", expected " + name);
     return;
   }
   const std::string here = path + "/" + name;

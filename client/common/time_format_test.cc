@@ -38,7 +38,7 @@ TEST(TimeFormatTest, Iso8601RoundTrips) {
 
 class BeijingTimeTest : public ::testing::TestWithParam<const char*> {
  protected:
-  testing::ScopedTimeZone zone_{GetParam()};
+  testutil::ScopedTimeZone zone_{GetParam()};
 };
 
 TEST_P(BeijingTimeTest, IsUtcPlusEightWhateverTheHostZone) {

@@ -5,15 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "client/src/alicom_emulator_fixture.h"
+#include "client/testing/alicom_emulator_fixture.h"
 
 namespace mns {
 namespace {
 
 using nlohmann::json;
-using testing::kReportQueue;
+using testutil::kReportQueue;
 
-using AlicomClientEmulatorTest = testing::AlicomEmulatorTest;
+using AlicomClientEmulatorTest = testutil::AlicomEmulatorTest;
 
 TEST_F(AlicomClientEmulatorTest, SendReceiveDecodeDeleteAndQuery) {
   auto sent = alicom_->SendSms({.phone_numbers = {"13800000000"},

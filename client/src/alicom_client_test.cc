@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "client/common/testing/scoped_time_zone.h"
-#include "client/src/fake_transport.h"
 #include "client/src/pop_signer.h"
+#include "client/testing/fake_transport.h"
 
 namespace mns {
 namespace {
@@ -25,12 +25,12 @@ class AlicomClientTest : public ::testing::TestWithParam<const char*> {
                       .retry = {.initial_delay = Duration(0)}},
         transport_);
   }
-  std::shared_ptr<testing::FakeTransport> transport_ =
-      std::make_shared<testing::FakeTransport>();
+  std::shared_ptr<testutil::FakeTransport> transport_ =
+      std::make_shared<testutil::FakeTransport>();
 };
 
 TEST_P(AlicomClientTest, TokenTimesAreReadAsBeijingTime) {
-  testing::ScopedTimeZone zone(GetParam());
+  testutil::ScopedTimeZone zone(GetParam());
   transport_->Reply(
       200, R"({"RequestId":"R","Code":"OK","Message":"OK","MessageTokenDTO":{
          "AccessKeyId":"STS.a","AccessKeySecret":"s","SecurityToken":"CAIS",
@@ -48,7 +48,7 @@ INSTANTIATE_TEST_SUITE_P(HostZones, AlicomClientTest,
                          ::testing::Values("UTC", "Asia/Shanghai"));
 
 TEST(AlicomClientErrorsTest, BusinessAndGatewayErrorsCarryTheirCodes) {
-  auto transport = std::make_shared<testing::FakeTransport>();
+  auto transport = std::make_shared<testutil::FakeTransport>();
   AlicomClient client(
       ClientOptions{.endpoint = "http://unused",
                     .credentials = MakeStaticCredentials("ak", "sk")},
@@ -72,7 +72,7 @@ TEST(AlicomClientErrorsTest, BusinessAndGatewayErrorsCarryTheirCodes) {
 }
 
 TEST(AlicomClientErrorsTest, SignsWithV1OverTheQuery) {
-  auto transport = std::make_shared<testing::FakeTransport>();
+  auto transport = std::make_shared<testutil::FakeTransport>();
   AlicomClient client(
       ClientOptions{.endpoint = "http://unused",
                     .credentials = MakeStaticCredentials("ak", "sk")},

@@ -9,16 +9,16 @@
 #include <thread>
 
 #include "client/common/crypto.h"
-#include "client/src/alicom_emulator_fixture.h"
+#include "client/testing/alicom_emulator_fixture.h"
 #include "mns/reconciler.h"
 
 namespace mns {
 namespace {
 
-using testing::kAlicomAccount;
-using testing::kReportQueue;
+using testutil::kAlicomAccount;
+using testutil::kReportQueue;
 
-class AlicomConsumerTest : public testing::AlicomEmulatorTest {
+class AlicomConsumerTest : public testutil::AlicomEmulatorTest {
  protected:
   std::unique_ptr<AlicomConsumer> Consumer(int64_t poison_after = 5) {
     return std::make_unique<AlicomConsumer>(

@@ -161,7 +161,7 @@ TEST_F(AlicomConsumerUnitTest, ErrorsBackOffOnTheClockInsteadOfLoopingHot) {
   // Each step of the clock past the backoff lets exactly one more poll out.
   // (Advance until it does: the worker may not be asleep yet.)
   for (int expected : {2, 3}) {
-    ASSERT_TRUE(testing::Eventually(
+    ASSERT_TRUE(testutil::Eventually(
         [&] {
           clock_->Advance(Duration(1000));
           std::unique_lock<std::mutex> lock(queue_->mutex);

@@ -2,13 +2,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "client/src/alicom_emulator_fixture.h"
+#include "client/testing/alicom_emulator_fixture.h"
 
 namespace mns {
 namespace {
 
 // The shared fixture's emulator, with a client on the static key pair.
-class MnsClientEmulatorTest : public testing::AlicomEmulatorTest {
+class MnsClientEmulatorTest : public testutil::AlicomEmulatorTest {
  protected:
   void SetUp() override {
     AlicomEmulatorTest::SetUp();

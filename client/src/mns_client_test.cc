@@ -9,15 +9,15 @@
 #include <mutex>
 
 #include "client/common/crypto.h"
-#include "client/src/fake_transport.h"
+#include "client/testing/fake_transport.h"
 
 namespace mns {
 namespace {
 
 using internal::HttpCall;
 using internal::HttpReply;
-using testing::FakeTransport;
 using ::testing::HasSubstr;
+using testutil::FakeTransport;
 
 std::string ErrorBody(const std::string& code, const std::string& message) {
   return R"(<?xml version="1.0" encoding="UTF-8"?><Error xmlns="http://mns.aliyuncs.com/doc/v1"><Code>)" +

@@ -7,9 +7,9 @@
 namespace mns::internal {
 namespace {
 
-using ::mns::testing::LoadSigningVectors;
-using ::mns::testing::SigningVector;
-using ::mns::testing::SigningVectorName;
+using ::mns::testutil::LoadSigningVectors;
+using ::mns::testutil::SigningVector;
+using ::mns::testutil::SigningVectorName;
 
 class MnsV2SignerTest : public ::testing::TestWithParam<SigningVector> {};
 

@@ -7,9 +7,9 @@
 namespace mns::internal {
 namespace {
 
-using ::mns::testing::LoadSigningVectors;
-using ::mns::testing::SigningVector;
-using ::mns::testing::SigningVectorName;
+using ::mns::testutil::LoadSigningVectors;
+using ::mns::testutil::SigningVector;
+using ::mns::testutil::SigningVectorName;
 
 std::map<std::string, std::string> Params(const nlohmann::json& object) {
   std::map<std::string, std::string> out;

@@ -15,16 +15,16 @@
 
 #include "client/common/testing/eventually.h"
 #include "client/common/testing/subprocess.h"
-#include "client/src/alicom_emulator_fixture.h"
+#include "client/testing/alicom_emulator_fixture.h"
 
 namespace mns {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::kAlicomAccount;
-using testing::kReportQueue;
+using testutil::kAlicomAccount;
+using testutil::kReportQueue;
 
-class AlicomReceiveTest : public testing::AlicomEmulatorTest {
+class AlicomReceiveTest : public testutil::AlicomEmulatorTest {
  protected:
   void SetUp() override {
     AlicomEmulatorTest::SetUp();
@@ -42,13 +42,13 @@ class AlicomReceiveTest : public testing::AlicomEmulatorTest {
                                      server_->address(), "--mns-endpoint",
                                      server_->address()};
     args.insert(args.end(), flags.begin(), flags.end());
-    auto pid = testing::Spawn(args, dir_ / "out", dir_ / "err");
+    auto pid = testutil::Spawn(args, dir_ / "out", dir_ / "err");
     EXPECT_TRUE(pid.ok()) << pid.status();
     return pid.ok() ? *pid : -1;
   }
 
   static std::optional<int> Exit(pid_t pid, std::chrono::seconds limit) {
-    return testing::WaitForExit(pid, limit);
+    return testutil::WaitForExit(pid, limit);
   }
 
   std::string Read(const char* name) {
@@ -110,8 +110,8 @@ TEST_F(AlicomReceiveTest, PrintsRepliesAsJsonLines) {
 
 TEST_F(AlicomReceiveTest, CtrlCStopsAParkedPollAtOnce) {
   pid_t pid = Spawn({});  // a 30 s poll on a clock that does not move
-  testing::Eventually([&] { return server_->queues().ParkedReceives() > 0; },
-                      std::chrono::seconds(20), Duration(10));
+  testutil::Eventually([&] { return server_->queues().ParkedReceives() > 0; },
+                       std::chrono::seconds(20), Duration(10));
   ASSERT_EQ(server_->queues().ParkedReceives(), 1u) << Read("err");
   kill(pid, SIGINT);
   EXPECT_EQ(Exit(pid, std::chrono::seconds(5)), 0);

@@ -41,8 +41,8 @@
 namespace mns::emulator {
 namespace {
 
-using testing::MnsTestClient;
-using testing::Reply;
+using testutil::MnsTestClient;
+using testutil::Reply;
 using Steady = std::chrono::steady_clock;
 
 constexpr char kAccount[] = "1234567890123456";
@@ -353,7 +353,7 @@ void SlowConnectionsSection(Server& server, int slow, int rounds) {
 }
 
 void PopNonceSection(Server& server, int requests) {
-  testing::PopTestClient pop(server.port());
+  testutil::PopTestClient pop(server.port());
   std::vector<double> latencies;
   int wrong = 0;
   for (int i = 0; i < requests; ++i) {

@@ -1,6 +1,7 @@
 // The MNS error vocabulary of the core: each function builds the Status for
 // one wire error code with the cloud's message text (spec mns §6.2). The HTTP
-// layer maps codes to statuses in one table (emulator/http/mns_errors.cc).
+// layer maps codes to statuses in one table (MnsApi::HttpStatusFor in
+// emulator/http/mns_api.cc).
 #ifndef MNS_EMULATOR_CORE_ERRORS_H_
 #define MNS_EMULATOR_CORE_ERRORS_H_
 

@@ -19,10 +19,10 @@
 namespace mns::emulator {
 namespace {
 
-using ::mns::emulator::testing::Credentials;
-using ::mns::emulator::testing::MnsTestClient;
-using ::mns::emulator::testing::PopTestClient;
-using ::mns::emulator::testing::Reply;
+using ::mns::emulator::testutil::Credentials;
+using ::mns::emulator::testutil::MnsTestClient;
+using ::mns::emulator::testutil::PopTestClient;
+using ::mns::emulator::testutil::Reply;
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
@@ -112,7 +112,7 @@ class AlicomServerTest : public ::testing::Test {
 class TokenTimeZoneTest : public AlicomServerTest,
                           public ::testing::WithParamInterface<const char*> {
  protected:
-  ::mns::testing::ScopedTimeZone zone_{GetParam()};
+  ::mns::testutil::ScopedTimeZone zone_{GetParam()};
 };
 
 TEST_P(TokenTimeZoneTest, TokenTimesAreBeijingAndExpiryFollowsTheClock) {

@@ -21,8 +21,8 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::RawConnection;
 using ::testing::StartsWith;
+using testutil::RawConnection;
 
 std::string Get(const std::string& target, const std::string& extra = "") {
   return "GET " + target + " HTTP/1.1\r\nHost: emulator\r\n" + extra + "\r\n";

@@ -70,13 +70,6 @@ void AddBool(pugi::xml_node parent, const char* name, bool value) {
   Add(parent, name, std::string(value ? "True" : "False"));
 }
 
-struct StringWriter : pugi::xml_writer {
-  void write(const void* data, size_t size) override {
-    text.append(static_cast<const char*>(data), size);
-  }
-  std::string text;
-};
-
 class Document {
  public:
   explicit Document(const char* root) {

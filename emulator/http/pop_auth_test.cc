@@ -7,9 +7,9 @@
 namespace mns::emulator {
 namespace {
 
-using ::mns::testing::LoadSigningVectors;
-using ::mns::testing::SigningVector;
-using ::mns::testing::SigningVectorName;
+using ::mns::testutil::LoadSigningVectors;
+using ::mns::testutil::SigningVector;
+using ::mns::testutil::SigningVectorName;
 
 class PopV1VectorTest : public ::testing::TestWithParam<SigningVector> {};
 

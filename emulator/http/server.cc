@@ -36,7 +36,13 @@ Server::Server(EmulatorConfig config)
                  ? std::make_unique<SimulatedClock>(
                        FromUnixMillis(*config_.frozen_clock_ms))
                  : SimulatedClock::Running()),
-      random_(config_.seed) {}
+      random_(config_.seed),
+      // A stream of its own, so that a seeded run's message ids and receipt
+      // handles do not depend on how many requests came before (each one,
+      // failed or not, draws a request id).
+      request_ids_(config_.seed ? std::optional<uint64_t>(*config_.seed ^
+                                                          0x9E3779B97F4A7C15ULL)
+                                : std::nullopt) {}
 
 StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   RaiseFileLimit();
@@ -60,7 +66,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   }
   MNS_RETURN_IF_ERROR(server->CreateConfiguredQueues());
   server->pop_ = std::make_unique<PopApi>(
-      server->alicom_.get(), &server->credentials_, &server->random_,
+      server->alicom_.get(), &server->credentials_, &server->request_ids_,
       &server->real_clock_,
       PopApiOptions{.auth = c.auth,
                     .max_clock_skew = c.wire_settings.max_clock_skew,
@@ -69,7 +75,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
                     .log = LogLine});
 
   server->mns_ = std::make_unique<MnsApi>(
-      server->queues_.get(), &server->credentials_, &server->random_,
+      server->queues_.get(), &server->credentials_, &server->request_ids_,
       &server->real_clock_,
       MnsApiOptions{.auth = c.auth,
                     .wire = c.wire_settings,

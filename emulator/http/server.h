@@ -57,7 +57,8 @@ class Server {
   EmulatorConfig config_;
   std::unique_ptr<SimulatedClock> clock_;
   SystemClock real_clock_;
-  Random random_;
+  Random random_;       // ids and handles of messages, BizIds
+  Random request_ids_;  // RequestId of every MNS and POP answer
   std::unique_ptr<QueueService> queues_;
   CredentialStore credentials_;
   std::unique_ptr<AlicomService> alicom_;

@@ -51,9 +51,9 @@ std::string Compact(const std::string& xml) {
   return out;
 }
 
-using ::mns::emulator::testing::Credentials;
-using ::mns::emulator::testing::MnsTestClient;
-using ::mns::emulator::testing::Reply;
+using ::mns::emulator::testutil::Credentials;
+using ::mns::emulator::testutil::MnsTestClient;
+using ::mns::emulator::testutil::Reply;
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -1128,6 +1128,23 @@ TEST_F(ServerTest, OnlyAReceiveThatWouldWaitIsLeftForAWorkerThread) {
   EXPECT_EQ(bad->status, 400);
 }
 
+TEST_F(ServerTest, ASeededRunsHandlesDoNotDependOnFailedRequests) {
+  auto run = [&](int failures) {
+    StartServer(DefaultConfig());  // seed 11
+    for (int i = 0; i < failures; ++i) {
+      EXPECT_EQ(Call("GET", "/queues/missing").status, 404);
+    }
+    EXPECT_EQ(Call("PUT", "/queues/q1").status, 201);
+    Reply sent = Call("POST", "/queues/q1/messages",
+                      "<Message><MessageBody>m</MessageBody></Message>");
+    Reply got = Call("GET", "/queues/q1/messages");
+    return sent.Xml("MessageId") + " " + got.Xml("ReceiptHandle");
+  };
+  const std::string quiet = run(0);
+  EXPECT_EQ(run(3), quiet);
+  EXPECT_EQ(run(10), quiet);
+}
+
 TEST_F(ServerTest, TwentyPipelinedSendsAreAllAnsweredAndStored) {
   ASSERT_EQ(Call("PUT", "/queues/q1").status, 201);
   std::string burst;
@@ -1136,7 +1153,7 @@ TEST_F(ServerTest, TwentyPipelinedSendsAreAllAnsweredAndStored) {
                                  "<Message><MessageBody>m" + std::to_string(i) +
                                      "</MessageBody></Message>");
   }
-  testing::RawConnection connection(server_->port());
+  testutil::RawConnection connection(server_->port());
   ASSERT_TRUE(connection.Send(burst));
   const std::string replies = connection.ReadUntil("</Message>", 20);
   EXPECT_EQ(RawCount(replies, "HTTP/1.1 201 Created"), 20);

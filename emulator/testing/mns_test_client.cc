@@ -6,7 +6,7 @@
 #include "client/common/crypto.h"
 #include "client/common/time_format.h"
 
-namespace mns::emulator::testing {
+namespace mns::emulator::testutil {
 
 std::string Reply::Header(const std::string& name) const {
   auto it = headers.find(name);
@@ -102,4 +102,4 @@ std::string MnsTestClient::RawRequest(const std::string& method,
   return out;
 }
 
-}  // namespace mns::emulator::testing
+}  // namespace mns::emulator::testutil

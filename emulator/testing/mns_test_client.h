@@ -13,7 +13,7 @@
 
 #include "client/common/clock.h"
 
-namespace mns::emulator::testing {
+namespace mns::emulator::testutil {
 
 struct Reply {
   int status = 0;  // 0: transport error
@@ -67,6 +67,6 @@ class MnsTestClient {
   std::unique_ptr<httplib::Client> http_;
 };
 
-}  // namespace mns::emulator::testing
+}  // namespace mns::emulator::testutil
 
 #endif  // MNS_EMULATOR_TESTING_MNS_TEST_CLIENT_H_

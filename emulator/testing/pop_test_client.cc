@@ -5,7 +5,7 @@
 #include "client/common/crypto.h"
 #include "client/common/time_format.h"
 
-namespace mns::emulator::testing {
+namespace mns::emulator::testutil {
 namespace {
 
 std::string Encode(const std::string& text) {
@@ -83,4 +83,4 @@ PopReply PopTestClient::Call(const std::string& action,
   return reply;
 }
 
-}  // namespace mns::emulator::testing
+}  // namespace mns::emulator::testutil

@@ -15,7 +15,7 @@
 #include "client/common/clock.h"
 #include "emulator/testing/mns_test_client.h"
 
-namespace mns::emulator::testing {
+namespace mns::emulator::testutil {
 
 struct PopReply {
   int status = 0;
@@ -54,6 +54,6 @@ class PopTestClient {
   std::unique_ptr<httplib::Client> http_;
 };
 
-}  // namespace mns::emulator::testing
+}  // namespace mns::emulator::testutil
 
 #endif  // MNS_EMULATOR_TESTING_POP_TEST_CLIENT_H_

@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <string>
 
-namespace mns::emulator::testing {
+namespace mns::emulator::testutil {
 
 class RawConnection {
  public:
@@ -74,6 +74,6 @@ class RawConnection {
   bool connected_ = false;
 };
 
-}  // namespace mns::emulator::testing
+}  // namespace mns::emulator::testutil
 
 #endif  // MNS_EMULATOR_TESTING_RAW_CONNECTION_H_

@@ -9,7 +9,7 @@
 
 #include "client/common/clock.h"
 
-namespace mns::testing {
+namespace mns::testutil {
 
 // Calls `attempt` until it returns true (true) or `limit` of real time has
 // passed (false), sleeping `every` between calls.
@@ -23,6 +23,6 @@ inline bool Eventually(const std::function<bool()>& attempt, Duration limit,
   }
 }
 
-}  // namespace mns::testing
+}  // namespace mns::testutil
 
 #endif  // MNS_CLIENT_COMMON_TESTING_EVENTUALLY_H_

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-namespace mns::testing {
+namespace mns::testutil {
 
 class ScopedTimeZone {
  public:
@@ -33,6 +33,6 @@ class ScopedTimeZone {
   std::optional<std::string> old_;
 };
 
-}  // namespace mns::testing
+}  // namespace mns::testutil
 
 #endif  // MNS_COMMON_TESTING_SCOPED_TIME_ZONE_H_

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace mns::testing {
+namespace mns::testutil {
 
 struct SigningVector {
   std::string name;
@@ -38,6 +38,6 @@ inline std::string SigningVectorName(
   return info.param.name;
 }
 
-}  // namespace mns::testing
+}  // namespace mns::testutil
 
 #endif  // MNS_COMMON_TESTING_SIGNING_VECTORS_H_

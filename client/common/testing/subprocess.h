@@ -21,7 +21,7 @@
 
 extern char** environ;
 
-namespace mns::testing {
+namespace mns::testutil {
 
 // Starts args[0] with `args`, in this process's environment; stdout goes to
 // `out_path` and stderr to `err_path` (the same path: both to one file).
@@ -67,6 +67,6 @@ inline std::optional<int> WaitForExit(pid_t pid, std::chrono::seconds limit) {
   return std::nullopt;
 }
 
-}  // namespace mns::testing
+}  // namespace mns::testutil
 
 #endif  // MNS_CLIENT_COMMON_TESTING_SUBPROCESS_H_

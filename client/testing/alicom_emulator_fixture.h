@@ -2,8 +2,8 @@
 // on port 0, an AlicomClient with the default key pair, a token provider
 // that measures expiry on the emulator's clock (so advancing it exercises
 // refresh), and an MnsClient that signs with those tokens.
-#ifndef MNS_CLIENT_SRC_ALICOM_EMULATOR_FIXTURE_H_
-#define MNS_CLIENT_SRC_ALICOM_EMULATOR_FIXTURE_H_
+#ifndef MNS_CLIENT_TESTING_ALICOM_EMULATOR_FIXTURE_H_
+#define MNS_CLIENT_TESTING_ALICOM_EMULATOR_FIXTURE_H_
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@
 #include "mns/mns_client.h"
 #include "mns/token_provider.h"
 
-namespace mns::testing {
+namespace mns::testutil {
 
 inline constexpr char kAlicomAccount[] = "1943695596114318";
 inline constexpr char kReportQueue[] =
@@ -48,6 +48,6 @@ class AlicomEmulatorTest : public ::testing::Test {
   std::shared_ptr<MnsClient> mns_;  // signs with tokens_
 };
 
-}  // namespace mns::testing
+}  // namespace mns::testutil
 
-#endif  // MNS_CLIENT_SRC_ALICOM_EMULATOR_FIXTURE_H_
+#endif  // MNS_CLIENT_TESTING_ALICOM_EMULATOR_FIXTURE_H_

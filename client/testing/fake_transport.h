@@ -1,7 +1,7 @@
 // A Transport for client unit tests: it replays scripted replies (or
 // transport errors) in order and records every call. Thread-safe.
-#ifndef MNS_CLIENT_SRC_FAKE_TRANSPORT_H_
-#define MNS_CLIENT_SRC_FAKE_TRANSPORT_H_
+#ifndef MNS_CLIENT_TESTING_FAKE_TRANSPORT_H_
+#define MNS_CLIENT_TESTING_FAKE_TRANSPORT_H_
 
 #include <deque>
 #include <mutex>
@@ -10,7 +10,7 @@
 
 #include "client/src/transport.h"
 
-namespace mns::testing {
+namespace mns::testutil {
 
 class FakeTransport : public internal::Transport {
  public:
@@ -42,6 +42,6 @@ class FakeTransport : public internal::Transport {
   std::vector<internal::HttpCall> calls;
 };
 
-}  // namespace mns::testing
+}  // namespace mns::testutil
 
-#endif  // MNS_CLIENT_SRC_FAKE_TRANSPORT_H_
+#endif  // MNS_CLIENT_TESTING_FAKE_TRANSPORT_H_
