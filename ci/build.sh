@@ -3,6 +3,8 @@
 #   ci/build.sh release     optimised, -Werror
 #   ci/build.sh asan        AddressSanitizer + UndefinedBehaviorSanitizer
 #   ci/build.sh tsan        ThreadSanitizer
+# Further arguments name the targets to build (default: all of them), e.g.
+#   ci/build.sh release mns-emulator
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour="${1:-release}"
@@ -13,4 +15,7 @@ case "$flavour" in
   *) echo "unknown flavour $flavour" >&2; exit 2 ;;
 esac
 cmake -S . -B "build/$flavour" -DMNS_WERROR=ON "${args[@]}" >/dev/null
-cmake --build "build/$flavour" -j "$(nproc)"
+shift || true
+targets=()
+for target in "$@"; do targets+=(--target "$target"); done
+cmake --build "build/$flavour" -j "$(nproc)" "${targets[@]}"
