@@ -70,14 +70,42 @@ bool ContentMd5Matches(const std::string& header, const std::string& body) {
 }  // namespace
 
 struct MnsApi::Context {
+  Context(const HttpRequest& request, std::string request_id, bool no_wait)
+      : request(request),
+        query(request.raw_query()),
+        request_id(std::move(request_id)),
+        host(request.Host()),
+        no_wait(no_wait) {}
+
+  const HttpRequest& request;
+  const QueryParams query;
   std::string request_id;
   std::string host;
   std::string account;
-  std::string queue;  // empty for /queues
+  std::string queue;  // empty for / and /queues
   // Set by the caller: a receive must not wait. Set by the receive: it
   // found nothing and would have waited.
-  bool no_wait = false;
+  const bool no_wait;
   bool would_wait = false;
+};
+
+// Every MNS operation the emulator serves, in one place (spec mns §3, topic
+// §6): the method, the resource the path names, and a query parameter that
+// must be "true" to select the row (rows with one come first). Adding an
+// operation is one row and one handler.
+const MnsApi::Route MnsApi::kRoutes[] = {
+    {"GET", Resource::kAccount, "", &MnsApi::GetAccountAttributes},
+    {"PUT", Resource::kAccount, "", &MnsApi::SetAccountAttributes},
+    {"GET", Resource::kQueues, "", &MnsApi::ListQueues},
+    {"PUT", Resource::kQueue, "metaoverride", &MnsApi::SetQueueAttributes},
+    {"PUT", Resource::kQueue, "", &MnsApi::CreateQueue},
+    {"GET", Resource::kQueue, "", &MnsApi::GetQueueAttributes},
+    {"DELETE", Resource::kQueue, "", &MnsApi::DeleteQueue},
+    {"POST", Resource::kMessages, "", &MnsApi::SendMessage},
+    {"GET", Resource::kMessages, "peekonly", &MnsApi::PeekMessage},
+    {"GET", Resource::kMessages, "", &MnsApi::ReceiveMessage},
+    {"DELETE", Resource::kMessages, "", &MnsApi::DeleteMessage},
+    {"PUT", Resource::kMessages, "", &MnsApi::ChangeMessageVisibility},
 };
 
 MnsApi::MnsApi(QueueService* queues, const CredentialStore* credentials,
@@ -127,16 +155,14 @@ HttpResponse MnsApi::ErrorResponse(const Status& error,
 }
 
 HttpResponse MnsApi::Handle(const HttpRequest& request) const {
-  Context context{.request_id = random_->UpperHex(24), .host = request.Host()};
-  return Finish(Dispatch(request, context), context);
+  Context context(request, random_->UpperHex(24), /*no_wait=*/false);
+  return Finish(Dispatch(context), context);
 }
 
 std::optional<HttpResponse> MnsApi::HandleWithoutWaiting(
     const HttpRequest& request) const {
-  Context context{.request_id = random_->UpperHex(24),
-                  .host = request.Host(),
-                  .no_wait = true};
-  StatusOr<HttpResponse> result = Dispatch(request, context);
+  Context context(request, random_->UpperHex(24), /*no_wait=*/true);
+  StatusOr<HttpResponse> result = Dispatch(context);
   if (context.would_wait) return std::nullopt;
   return Finish(std::move(result), context);
 }
@@ -152,23 +178,22 @@ HttpResponse MnsApi::Finish(StatusOr<HttpResponse> result,
   return response;
 }
 
-StatusOr<HttpResponse> MnsApi::Dispatch(const HttpRequest& request,
-                                        Context& context) const {
-  // Route: /?accountmeta=true, /queues, /queues/<name>,
+StatusOr<HttpResponse> MnsApi::Dispatch(Context& context) const {
+  const HttpRequest& request = context.request;
+  // The resource: /?accountmeta=true, /queues, /queues/<name>,
   // /queues/<name>/messages.
   std::string_view path = request.path();
-  const QueryParams query(request.raw_query());
-  const bool account = path == "/" && IsTrue(query.Get("accountmeta"));
-  bool messages = false;
-  if (account) {
-    // Account attributes (spec topic §6).
+  Resource resource = Resource::kQueues;
+  if (path == "/" && IsTrue(context.query.Get("accountmeta"))) {
+    resource = Resource::kAccount;
   } else if (path != "/queues") {
     if (!path.starts_with("/queues/")) return InvalidRequestUrl();
     std::string_view rest = path.substr(8);
+    resource = Resource::kQueue;
     size_t slash = rest.find('/');
     if (slash != std::string_view::npos) {
       if (rest.substr(slash) != "/messages") return InvalidRequestUrl();
-      messages = true;
+      resource = Resource::kMessages;
       rest = rest.substr(0, slash);
     }
     if (rest.empty()) return InvalidRequestUrl();
@@ -190,21 +215,12 @@ StatusOr<HttpResponse> MnsApi::Dispatch(const HttpRequest& request,
                      "The Content-MD5 you specified is invalid.");
   }
 
-  const std::string& method = request.method;
-  if (account) {
-    if (method == "GET") return GetAccount(context);
-    if (method == "PUT") return PutAccount(request, context);
-  } else if (context.queue.empty()) {
-    if (method == "GET") return ListQueues(request, context);
-  } else if (!messages) {
-    if (method == "PUT") return PutQueue(request, context);
-    if (method == "GET") return GetQueue(context);
-    if (method == "DELETE") return DeleteQueue(context);
-  } else {
-    if (method == "POST") return SendMessage(request, context);
-    if (method == "GET") return ReceiveOrPeek(query, context);
-    if (method == "DELETE") return DeleteMessage(request, query, context);
-    if (method == "PUT") return ChangeVisibility(query, context);
+  for (const Route& route : kRoutes) {
+    if (route.method == request.method && route.resource == resource &&
+        (route.query_flag.empty() ||
+         IsTrue(context.query.Get(route.query_flag)))) {
+      return (this->*route.handler)(context);
+    }
   }
   return InvalidRequestUrl();
 }
@@ -290,8 +306,8 @@ StatusOr<Principal> MnsApi::Authenticate(const HttpRequest& request) const {
   return principal;
 }
 
-StatusOr<HttpResponse> MnsApi::ListQueues(const HttpRequest& request,
-                                          const Context& context) const {
+StatusOr<HttpResponse> MnsApi::ListQueues(Context& context) const {
+  const HttpRequest& request = context.request;
   int64_t limit = 1000;
   if (auto text = request.Header("x-mns-ret-number")) {
     auto parsed = ParseInteger(*text, "x-mns-ret-number");
@@ -314,15 +330,17 @@ StatusOr<HttpResponse> MnsApi::ListQueues(const HttpRequest& request,
                            IsTrue(request.Header("x-mns-with-meta"))));
 }
 
-StatusOr<HttpResponse> MnsApi::PutQueue(const HttpRequest& request,
-                                        const Context& context) const {
+StatusOr<HttpResponse> MnsApi::SetQueueAttributes(Context& context) const {
   MNS_ASSIGN_OR_RETURN(QueueAttributeUpdate update,
-                       ParseQueueBody(request.body));
-  if (IsTrue(QueryParams(request.raw_query()).Get("metaoverride"))) {
-    MNS_RETURN_IF_ERROR(
-        queues_->SetQueueAttributes(context.account, context.queue, update));
-    return EmptyResponse(204);
-  }
+                       ParseQueueBody(context.request.body));
+  MNS_RETURN_IF_ERROR(
+      queues_->SetQueueAttributes(context.account, context.queue, update));
+  return EmptyResponse(204);
+}
+
+StatusOr<HttpResponse> MnsApi::CreateQueue(Context& context) const {
+  MNS_ASSIGN_OR_RETURN(QueueAttributeUpdate update,
+                       ParseQueueBody(context.request.body));
   MNS_ASSIGN_OR_RETURN(
       CreateOutcome outcome,
       queues_->CreateQueue(context.account, context.queue, update));
@@ -335,27 +353,26 @@ StatusOr<HttpResponse> MnsApi::PutQueue(const HttpRequest& request,
   return response;
 }
 
-StatusOr<HttpResponse> MnsApi::GetQueue(const Context& context) const {
+StatusOr<HttpResponse> MnsApi::GetQueueAttributes(Context& context) const {
   MNS_ASSIGN_OR_RETURN(QueueInfo info, queues_->GetQueueAttributes(
                                            context.account, context.queue));
   return XmlResponse(200, RenderQueue(info));
 }
 
-StatusOr<HttpResponse> MnsApi::GetAccount(const Context& context) const {
+StatusOr<HttpResponse> MnsApi::GetAccountAttributes(Context& context) const {
   MNS_ASSIGN_OR_RETURN(AccountAttributes attributes,
                        queues_->GetAccountAttributes(context.account));
   return XmlResponse(200, RenderAccount(attributes));
 }
 
-StatusOr<HttpResponse> MnsApi::PutAccount(const HttpRequest& request,
-                                          const Context& context) const {
+StatusOr<HttpResponse> MnsApi::SetAccountAttributes(Context& context) const {
   MNS_ASSIGN_OR_RETURN(AccountAttributeUpdate update,
-                       ParseAccountBody(request.body));
+                       ParseAccountBody(context.request.body));
   MNS_RETURN_IF_ERROR(queues_->SetAccountAttributes(context.account, update));
   return EmptyResponse(204);
 }
 
-StatusOr<HttpResponse> MnsApi::DeleteQueue(const Context& context) const {
+StatusOr<HttpResponse> MnsApi::DeleteQueue(Context& context) const {
   bool existed = queues_->DeleteQueue(context.account, context.queue);
   if (!existed && options_.wire.delete_missing_queue_is_error) {
     return QueueNotExistError();
@@ -363,9 +380,8 @@ StatusOr<HttpResponse> MnsApi::DeleteQueue(const Context& context) const {
   return EmptyResponse(204);
 }
 
-StatusOr<HttpResponse> MnsApi::SendMessage(const HttpRequest& request,
-                                           const Context& context) const {
-  MNS_ASSIGN_OR_RETURN(SendBody body, ParseSendBody(request.body));
+StatusOr<HttpResponse> MnsApi::SendMessage(Context& context) const {
+  MNS_ASSIGN_OR_RETURN(SendBody body, ParseSendBody(context.request.body));
   if (!body.batch) {
     MNS_ASSIGN_OR_RETURN(SendResult result,
                          queues_->SendMessage(context.account, context.queue,
@@ -381,25 +397,34 @@ StatusOr<HttpResponse> MnsApi::SendMessage(const HttpRequest& request,
                      RenderBatchSendResult(entries));
 }
 
-StatusOr<HttpResponse> MnsApi::ReceiveOrPeek(const QueryParams& query,
-                                             Context& context) const {
+namespace {
+
+// numOfMessages: absent for a single message, else a batch of 1..16.
+StatusOr<std::optional<int>> BatchSize(const QueryParams& query) {
   const auto num = query.Get("numOfMessages");
-  int64_t max = 1;
-  if (num) {
-    auto parsed = ParseInteger(*num, "numOfMessages");
-    if (!parsed.ok() || *parsed < 1 || *parsed > kMaxBatchSize) {
-      return OutOfRangeError("numOfMessages", 1, kMaxBatchSize, "messages");
-    }
-    max = *parsed;
+  if (!num) return std::optional<int>();
+  auto parsed = ParseInteger(*num, "numOfMessages");
+  if (!parsed.ok() || *parsed < 1 || *parsed > kMaxBatchSize) {
+    return OutOfRangeError("numOfMessages", 1, kMaxBatchSize, "messages");
   }
-  const bool batch = num.has_value();
-  if (IsTrue(query.Get("peekonly"))) {
-    MNS_ASSIGN_OR_RETURN(std::vector<MessageView> messages,
-                         queues_->PeekMessage(context.account, context.queue,
-                                              static_cast<int>(max)));
-    return XmlResponse(200, batch ? RenderMessages(messages, true)
-                                  : RenderMessage(messages.front(), true));
-  }
+  return std::optional<int>(static_cast<int>(*parsed));
+}
+
+}  // namespace
+
+StatusOr<HttpResponse> MnsApi::PeekMessage(Context& context) const {
+  MNS_ASSIGN_OR_RETURN(std::optional<int> batch, BatchSize(context.query));
+  MNS_ASSIGN_OR_RETURN(
+      std::vector<MessageView> messages,
+      queues_->PeekMessage(context.account, context.queue, batch.value_or(1)));
+  return XmlResponse(200, batch ? RenderMessages(messages, true)
+                                : RenderMessage(messages.front(), true));
+}
+
+StatusOr<HttpResponse> MnsApi::ReceiveMessage(Context& context) const {
+  const QueryParams& query = context.query;
+  MNS_ASSIGN_OR_RETURN(std::optional<int> batch, BatchSize(query));
+  const int max = batch.value_or(1);
   std::optional<int64_t> wait_seconds;
   if (auto text = query.Get("waitseconds")) {
     auto parsed = ParseInteger(*text, "waitseconds");
@@ -415,7 +440,7 @@ StatusOr<HttpResponse> MnsApi::ReceiveOrPeek(const QueryParams& query,
     return OutOfRangeError("waitseconds", 0, kMaxPollingWaitSeconds, "seconds");
   }
   auto received = queues_->ReceiveMessage(
-      context.account, context.queue, static_cast<int>(max),
+      context.account, context.queue, max,
       context.no_wait ? std::optional<int64_t>(0) : wait_seconds);
   if (context.no_wait && !received.ok() &&
       received.status().error_code() == "MessageNotExist") {
@@ -430,10 +455,9 @@ StatusOr<HttpResponse> MnsApi::ReceiveOrPeek(const QueryParams& query,
                                 : RenderMessage(messages.front(), false));
 }
 
-StatusOr<HttpResponse> MnsApi::DeleteMessage(const HttpRequest& request,
-                                             const QueryParams& query,
-                                             const Context& context) const {
-  const auto handle = query.Get("ReceiptHandle");
+StatusOr<HttpResponse> MnsApi::DeleteMessage(Context& context) const {
+  const HttpRequest& request = context.request;
+  const auto handle = context.query.Get("ReceiptHandle");
   if (!handle && !request.body.empty()) {
     MNS_ASSIGN_OR_RETURN(std::vector<std::string> handles,
                          ParseReceiptHandlesBody(request.body));
@@ -453,8 +477,8 @@ StatusOr<HttpResponse> MnsApi::DeleteMessage(const HttpRequest& request,
   return EmptyResponse(204);
 }
 
-StatusOr<HttpResponse> MnsApi::ChangeVisibility(const QueryParams& query,
-                                                const Context& context) const {
+StatusOr<HttpResponse> MnsApi::ChangeMessageVisibility(Context& context) const {
+  const QueryParams& query = context.query;
   const auto handle = query.Get("ReceiptHandle");
   if (!handle || handle->empty()) {
     return WireError(StatusCode::kInvalidArgument, "MissingReceiptHandle",

@@ -81,29 +81,35 @@ class MnsApi {
   // response with the MNS headers.
   HttpResponse Finish(StatusOr<HttpResponse> result,
                       const Context& context) const;
-  StatusOr<HttpResponse> Dispatch(const HttpRequest& request,
-                                  Context& context) const;
+  // Finds the route and runs its handler, after authentication.
+  StatusOr<HttpResponse> Dispatch(Context& context) const;
   StatusOr<Principal> Authenticate(const HttpRequest& request) const;
   int HttpStatusFor(const std::string& error_code) const;
 
-  StatusOr<HttpResponse> ListQueues(const HttpRequest& request,
-                                    const Context& context) const;
-  StatusOr<HttpResponse> PutQueue(const HttpRequest& request,
-                                  const Context& context) const;
-  StatusOr<HttpResponse> GetQueue(const Context& context) const;
-  StatusOr<HttpResponse> GetAccount(const Context& context) const;
-  StatusOr<HttpResponse> PutAccount(const HttpRequest& request,
-                                    const Context& context) const;
-  StatusOr<HttpResponse> DeleteQueue(const Context& context) const;
-  StatusOr<HttpResponse> SendMessage(const HttpRequest& request,
-                                     const Context& context) const;
-  StatusOr<HttpResponse> ReceiveOrPeek(const QueryParams& query,
-                                       Context& context) const;
-  StatusOr<HttpResponse> DeleteMessage(const HttpRequest& request,
-                                       const QueryParams& query,
-                                       const Context& context) const;
-  StatusOr<HttpResponse> ChangeVisibility(const QueryParams& query,
-                                          const Context& context) const;
+  // What a path names.
+  enum class Resource { kAccount, kQueues, kQueue, kMessages };
+  using Handler = StatusOr<HttpResponse> (MnsApi::*)(Context&) const;
+  struct Route {
+    std::string_view method;
+    Resource resource;
+    std::string_view query_flag;  // must be "true" when not empty
+    Handler handler;
+  };
+  static const Route kRoutes[];
+
+  // One handler per operation, named as the cloud names it.
+  StatusOr<HttpResponse> GetAccountAttributes(Context& context) const;
+  StatusOr<HttpResponse> SetAccountAttributes(Context& context) const;
+  StatusOr<HttpResponse> ListQueues(Context& context) const;
+  StatusOr<HttpResponse> CreateQueue(Context& context) const;
+  StatusOr<HttpResponse> SetQueueAttributes(Context& context) const;
+  StatusOr<HttpResponse> GetQueueAttributes(Context& context) const;
+  StatusOr<HttpResponse> DeleteQueue(Context& context) const;
+  StatusOr<HttpResponse> SendMessage(Context& context) const;
+  StatusOr<HttpResponse> PeekMessage(Context& context) const;
+  StatusOr<HttpResponse> ReceiveMessage(Context& context) const;
+  StatusOr<HttpResponse> DeleteMessage(Context& context) const;
+  StatusOr<HttpResponse> ChangeMessageVisibility(Context& context) const;
 
   QueueService* queues_;
   const CredentialStore* credentials_;
