@@ -39,6 +39,10 @@ class Server {
   QueueService& queues() { return *queues_; }
   AlicomService& alicom() { return *alicom_; }
 
+  // Drops every queue, message and SMS record; recreates the configured
+  // queues (POST /_emulator/reset).
+  void Reset();
+
   // Answers one request, with no socket: what the front end calls.
   HttpResponse Route(const HttpRequest& request) const;
   // Route() when it need not wait; nullopt for a receive that would park.
@@ -48,7 +52,6 @@ class Server {
  private:
   explicit Server(EmulatorConfig config);
   Status CreateConfiguredQueues();
-  void Reset();
   // The one place every route is listed.
   HttpResponse Dispatch(const HttpRequest& request) const;
   HttpResponse TransportError(int status, const std::string& message,

@@ -1,0 +1,74 @@
+// The embedding API, used as a downstream C++ test would use it.
+#include "mns/emulator.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "emulator/testing/emulator_test_base.h"
+#include "emulator/testing/mns_test_client.h"
+
+namespace mns::emulator {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+class EmbeddedEmulatorTest : public testutil::EmulatorTest {
+ protected:
+  testutil::Reply Call(const std::string& method, const std::string& target,
+                       const std::string& body = "") {
+    testutil::MnsTestClient client(emulator().port(),
+                                   {.id = emulator().access_key_id(),
+                                    .secret = emulator().access_key_secret()});
+    return client.Call(method, target, body);
+  }
+};
+
+TEST_F(EmbeddedEmulatorTest, ServesOnLoopbackWithTheDefaultKeyPair) {
+  EXPECT_THAT(emulator().endpoint(), StartsWith("http://127.0.0.1:"));
+  EXPECT_EQ(emulator().access_key_id(), "mns-emulator-key");
+  EXPECT_EQ(emulator().account_id(), "1234567890123456");
+  EXPECT_EQ(Call("PUT", "/queues/orders").status, 201);
+  EXPECT_EQ(Call("POST", "/queues/orders/messages",
+                 "<Message><MessageBody>m</MessageBody></Message>")
+                .status,
+            201);
+}
+
+TEST_F(EmbeddedEmulatorTest, EachTestStartsEmpty) {
+  ASSERT_EQ(Call("PUT", "/queues/leftover").status, 201);
+  SetUp();  // what the fixture does before the next test
+  EXPECT_EQ(Call("GET", "/queues/leftover").ErrorCode(), "QueueNotExist");
+}
+
+TEST_F(EmbeddedEmulatorTest, RouteAnswersWithNoSocket) {
+  HttpResponse response =
+      emulator().Route({.method = "GET", .target = "/_emulator/health"});
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, R"({"status":"ok"})");
+}
+
+TEST_F(EmbeddedEmulatorTest, ControlsAreCppCalls) {
+  const TimePoint before = emulator().clock().Now();
+  emulator().AdvanceClock(std::chrono::hours(1));
+  EXPECT_EQ(emulator().clock().Now() - before, std::chrono::hours(1));
+
+  emulator().SetOutcomeRules({{.phone = "1380000000?", .reports = 0}});
+  auto reply =
+      emulator().InjectSmsUp({.phone_number = "13800000000", .content = "TD"});
+  ASSERT_TRUE(reply.ok()) << reply.status().message();
+  EXPECT_THAT(*reply, HasSubstr("-SmsUp"));
+  EXPECT_TRUE(emulator().Outbox().empty());
+  emulator().ClearOutbox();
+}
+
+TEST(EmulatorStartTest, AnOccupiedPortIsAnError) {
+  auto first = Emulator::Start();
+  ASSERT_TRUE(first.ok());
+  EmulatorConfig config = EmbeddedConfig();
+  config.port = (*first)->port();
+  EXPECT_FALSE(Emulator::Start(config).ok());
+}
+
+}  // namespace
+}  // namespace mns::emulator

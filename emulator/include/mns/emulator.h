@@ -1,0 +1,81 @@
+// Emulator: the MNS and Alicom emulator, embedded in a C++ program or test.
+//
+//   auto emulator = mns::emulator::Emulator::Start().value();
+//   mns::ClientOptions options{.endpoint = emulator->endpoint(),
+//                              .credentials = emulator->credentials()};
+//   ... // use the queues; then, in C++ rather than over HTTP:
+//   emulator->AdvanceClock(std::chrono::hours(1));
+//   emulator->Reset();
+//
+// It listens on loopback (port 0: a free one unless the config says
+// otherwise) and serves the same wire protocols as the mns-emulator binary;
+// the control operations that binary offers under /_emulator/ are C++ calls
+// here. Route() answers one request with no socket at all.
+//
+// Thread-safe. Stop() (also the destructor) ends parked long polls and the
+// receipt thread first, then stops serving, in that order, so that no
+// request handler is left blocked.
+#ifndef MNS_EMULATOR_INCLUDE_MNS_EMULATOR_H_
+#define MNS_EMULATOR_INCLUDE_MNS_EMULATOR_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/common/clock.h"
+#include "client/common/status.h"
+#include "emulator/config.h"
+#include "emulator/core/sms.h"
+#include "emulator/http/wire.h"
+#include "emulator/service/alicom_service.h"
+
+namespace mns::emulator {
+
+class Server;
+
+class Emulator {
+ public:
+  // Starts with `config`; by default the built-in configuration on
+  // 127.0.0.1, a free port, the clock frozen at 2023-11-14T22:13:20Z.
+  static StatusOr<std::unique_ptr<Emulator>> Start(
+      std::optional<EmulatorConfig> config = std::nullopt);
+  ~Emulator();
+
+  // "http://127.0.0.1:PORT": both the MNS and the POP endpoint.
+  std::string endpoint() const;
+  int port() const;
+  // The first account's id, its Alicom uid and its first key pair.
+  const std::string& account_id() const;
+  const std::string& uid() const;
+  const std::string& access_key_id() const;
+  const std::string& access_key_secret() const;
+
+  // Answers one request with no socket, as the HTTP front end does.
+  HttpResponse Route(const HttpRequest& request) const;
+
+  // Drops every queue, message, SMS record and account attribute; recreates
+  // the configured queues.
+  void Reset();
+  void Stop();
+
+  // The controls.
+  SimulatedClock& clock();
+  void AdvanceClock(Duration by);
+  std::vector<SmsRecord> Outbox(const OutboxFilter& filter = {});
+  void ClearOutbox();
+  void SetOutcomeRules(std::vector<OutcomeRule> rules);
+  // Enqueues an SmsUp reply; returns the queue it went to.
+  StatusOr<std::string> InjectSmsUp(const SmsUpInjection& reply);
+
+ private:
+  explicit Emulator(std::unique_ptr<Server> server);
+  std::unique_ptr<Server> server_;
+};
+
+// The configuration Emulator::Start() uses when given none.
+EmulatorConfig EmbeddedConfig();
+
+}  // namespace mns::emulator
+
+#endif  // MNS_EMULATOR_INCLUDE_MNS_EMULATOR_H_
