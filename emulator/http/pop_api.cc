@@ -10,6 +10,7 @@
 #include "client/common/time_format.h"
 #include "emulator/core/json_text.h"
 #include "emulator/http/pop_auth.h"
+#include "emulator/http/pop_errors.h"
 
 namespace mns::emulator {
 namespace {
@@ -22,15 +23,6 @@ constexpr char kVersion[] = "2017-05-25";
 // Gateway errors carry their HTTP status in the table of spec alicom §2.5.
 Status GatewayError(const std::string& code, const std::string& message) {
   return Status(StatusCode::kInvalidArgument, message, code);
-}
-
-int GatewayStatus(const std::string& code) {
-  if (code == "InvalidAccessKeyId.NotFound" ||
-      code == "InvalidAction.NotFound") {
-    return 404;
-  }
-  if (code == "Forbidden.RAM") return 403;
-  return 400;
 }
 
 Status Missing(const std::string& name) {
@@ -157,17 +149,19 @@ bool PopApi::IsPopRequest(const HttpRequest& request) {
 HttpResponse PopApi::Handle(const HttpRequest& request) {
   Call call{.request_id = RequestId(*random_), .host = request.Host()};
   StatusOr<json> result = Dispatch(request, call);
-  if (result.ok()) return Render(call, 200, *result);
+  if (result.ok()) return Render(call, 200, *result, /*gateway_error=*/false);
   const Status& error = result.status();
+  const PopErrorInfo kind = PopError(error.error_code());
   // Business errors (isv.*, isp.*) are HTTP 200 with no HostId (spec
   // alicom §6.4). Field order follows the docs' examples.
-  if (error.code() == StatusCode::kFailedPrecondition) {
-    return Render(call, 200,
+  if (kind.kind == PopErrorKind::kBusiness) {
+    return Render(call, kind.http_status,
                   json{{"Message", error.message()},
                        {"RequestId", call.request_id},
-                       {"Code", error.error_code()}});
+                       {"Code", error.error_code()}},
+                  /*gateway_error=*/false);
   }
-  return GatewayResponse(call, GatewayStatus(error.error_code()), error);
+  return GatewayResponse(call, kind.http_status, error);
 }
 
 HttpResponse PopApi::TransportError(int status, const std::string& code,
@@ -198,17 +192,17 @@ HttpResponse PopApi::GatewayResponse(const Call& call, int status,
                {"Recommend",
                 "https://api.aliyun.com/troubleshoot?q=" + error.error_code() +
                     "&product=" + product + "&requestId=" + call.request_id}};
-  return Render(call, status, body);
+  return Render(call, status, body, /*gateway_error=*/true);
 }
 
-HttpResponse PopApi::Render(const Call& call, int status,
-                            const json& body) const {
+HttpResponse PopApi::Render(const Call& call, int status, const json& body,
+                            bool gateway_error) const {
   HttpResponse response;
   response.status = status;
-  const bool is_error = body.contains("HostId");
   if (call.xml) {
     response.SetHeader("Content-Type", "text/xml;charset=utf-8");
-    response.body = ToXml(is_error ? "Error" : call.action + "Response", body);
+    response.body =
+        ToXml(gateway_error ? "Error" : call.action + "Response", body);
   } else {
     response.SetHeader("Content-Type", "application/json;charset=utf-8");
     response.body = JsonText(body);

@@ -67,8 +67,11 @@ class PopApi {
   // mode a logged warning and OK.
   Status SignatureMismatch(const std::string& string_to_sign,
                            const std::string& access_key_id);
+  // A gateway error's XML root is <Error>; other bodies are
+  // <ActionResponse>.
   HttpResponse Render(const Call& call, int status,
-                      const nlohmann::ordered_json& body) const;
+                      const nlohmann::ordered_json& body,
+                      bool gateway_error) const;
   HttpResponse GatewayResponse(const Call& call, int status,
                                const Status& error) const;
 
