@@ -15,8 +15,6 @@
 namespace mns::emulator {
 namespace {
 
-constexpr char kMnsVersion[] = "2015-06-06";
-
 Status WireError(StatusCode code, std::string error_code, std::string message) {
   return Status(code, std::move(message), std::move(error_code));
 }
@@ -111,10 +109,15 @@ const MnsApi::Route MnsApi::kRoutes[] = {
 MnsApi::MnsApi(QueueService* queues, const CredentialStore* credentials,
                Random* random, const Clock* date_clock, MnsApiOptions options)
     : queues_(queues),
-      credentials_(credentials),
       random_(random),
-      date_clock_(date_clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      authenticator_(
+          credentials, date_clock, queues->clock(),
+          MnsAuthOptions{.auth = options_.auth,
+                         .default_account = options_.default_account,
+                         .max_clock_skew = options_.wire.max_clock_skew,
+                         .expired_token_code = options_.wire.expired_token_code,
+                         .log = options_.log}) {}
 
 // The one table from MNS error code to HTTP status (spec mns §6.2).
 int MnsApi::HttpStatusFor(const std::string& error_code) const {
@@ -200,10 +203,12 @@ StatusOr<HttpResponse> MnsApi::Dispatch(Context& context) const {
     context.queue = PercentDecode(rest, false);
   }
 
-  MNS_ASSIGN_OR_RETURN(Principal principal, Authenticate(request));
+  MNS_ASSIGN_OR_RETURN(Principal principal,
+                       authenticator_.Authenticate(request));
   context.account = principal.account_id;
   // Temporary credentials open one queue (spec alicom §3).
-  if (principal.temporary() && context.queue != principal.queue_scope) {
+  if (!principal.Allows(context.queue.empty() ? ""
+                                              : "queues/" + context.queue)) {
     return WireError(StatusCode::kPermissionDenied, "AccessDenied",
                      "The OwnerId that your Access Key Id associated to is "
                      "forbidden for this operation.");
@@ -223,87 +228,6 @@ StatusOr<HttpResponse> MnsApi::Dispatch(Context& context) const {
     }
   }
   return InvalidRequestUrl();
-}
-
-StatusOr<Principal> MnsApi::Authenticate(const HttpRequest& request) const {
-  const auto authorization = request.Header("Authorization");
-  if (options_.auth == AuthMode::kOff) {
-    if (authorization) {
-      if (auto parsed = ParseMnsAuthorization(*authorization)) {
-        auto principal = credentials_->Lookup(parsed->access_key_id);
-        if (principal.ok()) return principal;
-      }
-    }
-    return Principal{.account_id = options_.default_account};
-  }
-
-  if (!authorization) {
-    return WireError(StatusCode::kUnauthenticated, "MissingAuthorizationHeader",
-                     "Authorization header is required.");
-  }
-  auto parsed = ParseMnsAuthorization(*authorization);
-  if (!parsed) {
-    return WireError(StatusCode::kUnauthenticated, "InvalidAuthorizationHeader",
-                     "The Authorization header format is invalid.");
-  }
-  auto date_header = request.Header("Date");
-  if (!date_header) date_header = request.Header("x-mns-date");
-  if (!date_header) {
-    return WireError(StatusCode::kInvalidArgument, "MissingDateHeader",
-                     "Date header is required.");
-  }
-  auto date = ParseHttpDate(*date_header);
-  if (!date) {
-    return WireError(StatusCode::kInvalidArgument, "InvalidDateHeader",
-                     "The Date header format is invalid.");
-  }
-  auto version = request.Header("x-mns-version");
-  if (!version) {
-    return WireError(StatusCode::kInvalidArgument, "MissingVersionHeader",
-                     "x-mns-version header is required.");
-  }
-  if (*version != kMnsVersion) {
-    return WireError(StatusCode::kInvalidArgument, "InvalidVersionHeader",
-                     "The x-mns-version header is invalid, it should be " +
-                         std::string(kMnsVersion) + ".");
-  }
-  MNS_ASSIGN_OR_RETURN(Principal principal,
-                       credentials_->Lookup(parsed->access_key_id));
-  const Duration skew = std::chrono::abs(date_clock_->Now() - *date);
-  if (skew > options_.wire.max_clock_skew) {
-    return WireError(StatusCode::kUnauthenticated, "TimeExpired",
-                     "The http request you sent is expired.");
-  }
-  const std::string string_to_sign = MnsStringToSign(request);
-  if (MnsSignature(principal.access_key_secret, string_to_sign) !=
-      parsed->signature) {
-    std::string message =
-        "The request signature we calculated does not match the signature "
-        "you provided. Check your key and signing method.";
-    if (options_.auth == AuthMode::kStrict) {
-      return WireError(StatusCode::kUnauthenticated, "SignatureDoesNotMatch",
-                       message);
-    }
-    if (options_.log) {
-      options_.log("auth loose: accepted a bad signature from " +
-                   parsed->access_key_id + " for " + request.method + " " +
-                   request.target);
-    }
-  }
-  if (principal.temporary()) {
-    auto token = request.Header("security-token");
-    if (!token) token = request.Header("x-mns-security-token");
-    if (!token || *token != principal.security_token) {
-      return WireError(StatusCode::kUnauthenticated, "InvalidSecurityToken",
-                       "The security token you provided is invalid.");
-    }
-    if (queues_->clock()->Now() >= *principal.expire_time) {
-      return WireError(StatusCode::kUnauthenticated,
-                       options_.wire.expired_token_code,
-                       "The security token you provided has expired.");
-    }
-  }
-  return principal;
 }
 
 StatusOr<HttpResponse> MnsApi::ListQueues(Context& context) const {

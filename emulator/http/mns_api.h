@@ -11,17 +11,12 @@
 
 #include "client/common/clock.h"
 #include "client/common/random.h"
+#include "emulator/http/mns_auth.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/credentials.h"
 #include "emulator/service/queue_service.h"
 
 namespace mns::emulator {
-
-enum class AuthMode {
-  kStrict,  // every check; a bad signature is SignatureDoesNotMatch
-  kLoose,   // every check, but a bad signature is only logged
-  kOff,     // no checks; the account comes from a known key, else the default
-};
 
 // Wire behaviours the spec marks UNCONFIRMED (spec mns §11), with the most
 // likely defaults.
@@ -83,7 +78,6 @@ class MnsApi {
                       const Context& context) const;
   // Finds the route and runs its handler, after authentication.
   StatusOr<HttpResponse> Dispatch(Context& context) const;
-  StatusOr<Principal> Authenticate(const HttpRequest& request) const;
   int HttpStatusFor(const std::string& error_code) const;
 
   // What a path names.
@@ -112,10 +106,9 @@ class MnsApi {
   StatusOr<HttpResponse> ChangeMessageVisibility(Context& context) const;
 
   QueueService* queues_;
-  const CredentialStore* credentials_;
   Random* random_;
-  const Clock* date_clock_;
   MnsApiOptions options_;
+  MnsAuthenticator authenticator_;
 };
 
 }  // namespace mns::emulator

@@ -6,6 +6,7 @@
 
 #include "client/common/crypto.h"
 #include "client/common/strings.h"
+#include "client/common/time_format.h"
 
 namespace mns::emulator {
 
@@ -48,6 +49,105 @@ std::optional<MnsAuthorization> ParseMnsAuthorization(std::string_view header) {
   return MnsAuthorization{
       std::string(TrimAsciiWhitespace(header.substr(0, colon))),
       std::string(TrimAsciiWhitespace(header.substr(colon + 1)))};
+}
+
+MnsAuthenticator::MnsAuthenticator(const CredentialStore* credentials,
+                                   const Clock* date_clock,
+                                   const Clock* token_clock,
+                                   MnsAuthOptions options)
+    : credentials_(credentials),
+      date_clock_(date_clock),
+      token_clock_(token_clock),
+      options_(std::move(options)) {}
+
+namespace {
+
+Status WireError(StatusCode code, std::string error_code, std::string message) {
+  return Status(code, std::move(message), std::move(error_code));
+}
+
+}  // namespace
+
+StatusOr<Principal> MnsAuthenticator::Authenticate(
+    const HttpRequest& request) const {
+  const auto authorization = request.Header("Authorization");
+  if (options_.auth == AuthMode::kOff) {
+    if (authorization) {
+      if (auto parsed = ParseMnsAuthorization(*authorization)) {
+        auto principal = credentials_->Lookup(parsed->access_key_id);
+        if (principal.ok()) return principal;
+      }
+    }
+    return Principal{.account_id = options_.default_account};
+  }
+
+  if (!authorization) {
+    return WireError(StatusCode::kUnauthenticated, "MissingAuthorizationHeader",
+                     "Authorization header is required.");
+  }
+  auto parsed = ParseMnsAuthorization(*authorization);
+  if (!parsed) {
+    return WireError(StatusCode::kUnauthenticated, "InvalidAuthorizationHeader",
+                     "The Authorization header format is invalid.");
+  }
+  auto date_header = request.Header("Date");
+  if (!date_header) date_header = request.Header("x-mns-date");
+  if (!date_header) {
+    return WireError(StatusCode::kInvalidArgument, "MissingDateHeader",
+                     "Date header is required.");
+  }
+  auto date = ParseHttpDate(*date_header);
+  if (!date) {
+    return WireError(StatusCode::kInvalidArgument, "InvalidDateHeader",
+                     "The Date header format is invalid.");
+  }
+  auto version = request.Header("x-mns-version");
+  if (!version) {
+    return WireError(StatusCode::kInvalidArgument, "MissingVersionHeader",
+                     "x-mns-version header is required.");
+  }
+  if (*version != kMnsVersion) {
+    return WireError(StatusCode::kInvalidArgument, "InvalidVersionHeader",
+                     "The x-mns-version header is invalid, it should be " +
+                         std::string(kMnsVersion) + ".");
+  }
+  MNS_ASSIGN_OR_RETURN(Principal principal,
+                       credentials_->Lookup(parsed->access_key_id));
+  const Duration skew = std::chrono::abs(date_clock_->Now() - *date);
+  if (skew > options_.max_clock_skew) {
+    return WireError(StatusCode::kUnauthenticated, "TimeExpired",
+                     "The http request you sent is expired.");
+  }
+  const std::string string_to_sign = MnsStringToSign(request);
+  if (MnsSignature(principal.access_key_secret, string_to_sign) !=
+      parsed->signature) {
+    std::string message =
+        "The request signature we calculated does not match the signature "
+        "you provided. Check your key and signing method.";
+    if (options_.auth == AuthMode::kStrict) {
+      return WireError(StatusCode::kUnauthenticated, "SignatureDoesNotMatch",
+                       message);
+    }
+    if (options_.log) {
+      options_.log("auth loose: accepted a bad signature from " +
+                   parsed->access_key_id + " for " + request.method + " " +
+                   request.target);
+    }
+  }
+  if (principal.temporary()) {
+    auto token = request.Header("security-token");
+    if (!token) token = request.Header("x-mns-security-token");
+    if (!token || *token != principal.security_token) {
+      return WireError(StatusCode::kUnauthenticated, "InvalidSecurityToken",
+                       "The security token you provided is invalid.");
+    }
+    if (token_clock_->Now() >= *principal.expire_time) {
+      return WireError(StatusCode::kUnauthenticated,
+                       options_.expired_token_code,
+                       "The security token you provided has expired.");
+    }
+  }
+  return principal;
 }
 
 }  // namespace mns::emulator

@@ -4,11 +4,15 @@
 #ifndef MNS_EMULATOR_HTTP_MNS_AUTH_H_
 #define MNS_EMULATOR_HTTP_MNS_AUTH_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "client/common/clock.h"
+#include "client/common/status.h"
 #include "emulator/http/wire.h"
+#include "emulator/service/credentials.h"
 
 namespace mns::emulator {
 
@@ -29,6 +33,48 @@ struct MnsAuthorization {
 
 // Parses "MNS <AccessKeyId>:<Signature>"; nullopt if malformed.
 std::optional<MnsAuthorization> ParseMnsAuthorization(std::string_view header);
+
+inline constexpr char kMnsVersion[] = "2015-06-06";
+
+enum class AuthMode {
+  kStrict,  // every check; a bad signature is SignatureDoesNotMatch
+  kLoose,   // every check, but a bad signature is only logged
+  kOff,     // no checks; the account comes from a known key, else the default
+};
+
+struct MnsAuthOptions {
+  AuthMode auth = AuthMode::kStrict;
+  // With AuthMode::kOff, requests with no known key use this account.
+  std::string default_account;
+  // Date may differ from the real time by this much (spec mns §1.2).
+  Duration max_clock_skew = std::chrono::minutes(15);
+  // The code for a request signed with expired temporary credentials.
+  std::string expired_token_code = "SecurityTokenExpired";
+  // Receives warnings (a bad signature in loose mode).
+  std::function<void(const std::string&)> log;
+};
+
+// Who sent an MNS request: checks the Authorization, Date and x-mns-version
+// headers, the signature, and for temporary credentials the security token
+// and its expiry (spec mns §2.1, alicom §3). What the principal may touch is
+// Principal::Allows(), checked by the API that knows the resource.
+// Thread-safe.
+class MnsAuthenticator {
+ public:
+  // `date_clock` is what Date is checked against (the real time: SDKs sign
+  // with theirs); `token_clock` is what token expiry follows (the
+  // emulator's clock). Pointers must outlive this.
+  MnsAuthenticator(const CredentialStore* credentials, const Clock* date_clock,
+                   const Clock* token_clock, MnsAuthOptions options);
+
+  StatusOr<Principal> Authenticate(const HttpRequest& request) const;
+
+ private:
+  const CredentialStore* credentials_;
+  const Clock* date_clock_;
+  const Clock* token_clock_;
+  const MnsAuthOptions options_;
+};
 
 }  // namespace mns::emulator
 

@@ -118,7 +118,7 @@ StatusOr<MessageToken> AlicomService::QueryTokenForMnsQueue(
                 .access_key_secret = token.access_key_secret,
                 .security_token = token.security_token,
                 .expire_time = token.expire_time,
-                .queue_scope = expected},
+                .resource_scope = "queues/" + expected},
       now);
   return token;
 }

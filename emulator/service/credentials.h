@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "client/common/clock.h"
 #include "client/common/status.h"
@@ -22,12 +23,17 @@ struct Principal {
   std::string access_key_secret;
   // Set for temporary credentials (QueryTokenForMnsQueue): the token that
   // must come with every request, when the credentials stop working, and the
-  // one queue they open.
+  // one resource they open ("queues/<name>"; topics will be "topics/<name>").
   std::string security_token;
   std::optional<TimePoint> expire_time;
-  std::string queue_scope;
+  std::string resource_scope;
 
   bool temporary() const { return !security_token.empty(); }
+  // Whether these credentials may act on `resource` ("queues/<name>", or ""
+  // for the account itself: listing queues, account attributes).
+  bool Allows(std::string_view resource) const {
+    return resource_scope.empty() || resource == resource_scope;
+  }
 };
 
 class CredentialStore {
