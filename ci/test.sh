@@ -11,6 +11,8 @@ ci/format-check.sh
 
 ci/build.sh release
 (cd build/release && ctest --output-on-failure -j "$(nproc)")
+# The installed package, used by a project outside the tree.
+ci/downstream.sh
 
 # Sanitizer builds skip the SDK tests: those exercise the same binary
 # through Node.js and add only time.
