@@ -18,20 +18,6 @@ using nlohmann::json;
 
 constexpr char kVersion[] = "2017-05-25";
 
-StatusCode CodeFor(int http_status) {
-  switch (http_status) {
-    case 400:
-      return StatusCode::kInvalidArgument;
-    case 403:
-      return StatusCode::kPermissionDenied;
-    case 404:
-      return StatusCode::kNotFound;
-    default:
-      return http_status >= 500 ? StatusCode::kUnavailable
-                                : StatusCode::kUnknown;
-  }
-}
-
 std::string StringField(const json& object, const char* name) {
   auto it = object.find(name);
   if (it == object.end()) return "";
@@ -93,7 +79,7 @@ StatusOr<json> AlicomClient::Impl::Call(
   if (!reply.ok()) return reply.status();
   json body = json::parse(reply->body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) {
-    return Status(CodeFor(reply->status),
+    return Status(internal::StatusCodeForHttpStatus(reply->status),
                   "unexpected reply (HTTP " + std::to_string(reply->status) +
                       "): " + reply->body.substr(0, 200))
         .set_request_id(reply->Header("x-acs-request-id"));
@@ -101,7 +87,8 @@ StatusOr<json> AlicomClient::Impl::Call(
   const std::string code = StringField(body, "Code");
   const std::string request_id = StringField(body, "RequestId");
   if (reply->status < 200 || reply->status >= 300) {
-    return Status(CodeFor(reply->status), StringField(body, "Message"), code)
+    return Status(internal::StatusCodeForHttpStatus(reply->status),
+                  StringField(body, "Message"), code)
         .set_request_id(request_id);
   }
   // Business errors come with HTTP 200 (spec alicom §6.4).

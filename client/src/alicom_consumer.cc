@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "client/common/random.h"
+#include "client/src/retry.h"
 
 namespace mns {
 namespace {
@@ -29,8 +30,8 @@ AlicomConsumer::AlicomConsumer(std::shared_ptr<MnsClient> mns,
     : mns_(std::move(mns)),
       tokens_(std::move(tokens)),
       options_(std::move(options)),
-      clock_(options_.clock ? options_.clock
-                            : std::make_shared<SystemClock>()) {}
+      clock_(options_.clock ? options_.clock : std::make_shared<SystemClock>()),
+      backoff_random_(options_.backoff_seed) {}
 
 AlicomConsumer::~AlicomConsumer() { Stop(); }
 
@@ -61,14 +62,9 @@ AlicomConsumer::Stats AlicomConsumer::stats() const {
 
 void AlicomConsumer::Backoff(int failures) {
   // Exponential, capped, with full jitter; Stop() cuts it short.
-  static thread_local Random random;
-  const double ceiling = std::min<double>(
-      static_cast<double>(options_.max_backoff.count()),
-      options_.min_backoff.count() * std::pow(2.0, std::min(failures, 20)));
-  const Duration delay(
-      random.Uniform(options_.min_backoff.count(),
-                     std::max<int64_t>(options_.min_backoff.count(),
-                                       static_cast<int64_t>(ceiling))));
+  const Duration delay = internal::JitteredBackoff(
+      options_.min_backoff, options_.min_backoff, 2.0, options_.max_backoff,
+      failures, backoff_random_);
   const TimePoint until = clock_->Now() + delay;
   // Woken by a jump of a simulated clock and by Stop().
   Clock::Subscription jumps = clock_->OnTimeJump([this] {

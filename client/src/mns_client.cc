@@ -36,25 +36,6 @@ int64_t ChildInt(const pugi::xml_node& parent, std::string_view name) {
   return value;
 }
 
-StatusCode CodeForHttpStatus(int status) {
-  switch (status) {
-    case 400:
-      return StatusCode::kInvalidArgument;
-    case 401:
-      return StatusCode::kUnauthenticated;
-    case 403:
-      return StatusCode::kPermissionDenied;
-    case 404:
-      return StatusCode::kNotFound;
-    case 409:
-      return StatusCode::kAlreadyExists;
-    case 429:
-      return StatusCode::kResourceExhausted;
-    default:
-      return status >= 500 ? StatusCode::kUnavailable : StatusCode::kUnknown;
-  }
-}
-
 // The Status of a failed reply: its <Error> code and message, or the HTTP
 // status when the body is not an MNS error.
 Status ErrorOf(const HttpReply& reply) {
@@ -68,7 +49,7 @@ Status ErrorOf(const HttpReply& reply) {
       request_id = Child(doc.document_element(), "RequestId");
   }
   if (message.empty()) message = "HTTP " + std::to_string(reply.status);
-  return Status(CodeForHttpStatus(reply.status), message, code)
+  return Status(internal::StatusCodeForHttpStatus(reply.status), message, code)
       .set_request_id(request_id);
 }
 

@@ -5,11 +5,39 @@
 
 namespace mns::internal {
 
+Duration JitteredBackoff(Duration floor, Duration initial, double multiplier,
+                         Duration ceiling, int n, Random& random) {
+  const double grown =
+      std::min<double>(static_cast<double>(ceiling.count()),
+                       initial.count() * std::pow(multiplier, std::min(n, 62)));
+  return Duration(random.Uniform(
+      floor.count(),
+      std::max<int64_t>(floor.count(), static_cast<int64_t>(grown))));
+}
+
 Duration BackoffDelay(const RetryPolicy& policy, int n, Random& random) {
-  const double ceiling = std::min<double>(
-      static_cast<double>(policy.max_delay.count()),
-      policy.initial_delay.count() * std::pow(policy.multiplier, n));
-  return Duration(random.Uniform(0, static_cast<int64_t>(ceiling)));
+  return JitteredBackoff(Duration(0), policy.initial_delay, policy.multiplier,
+                         policy.max_delay, n, random);
+}
+
+StatusCode StatusCodeForHttpStatus(int http_status) {
+  switch (http_status) {
+    case 400:
+      return StatusCode::kInvalidArgument;
+    case 401:
+      return StatusCode::kUnauthenticated;
+    case 403:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
+    case 409:
+      return StatusCode::kAlreadyExists;
+    case 429:
+      return StatusCode::kResourceExhausted;
+    default:
+      return http_status >= 500 ? StatusCode::kUnavailable
+                                : StatusCode::kUnknown;
+  }
 }
 
 StatusOr<HttpReply> WithRetries(const RetryPolicy& policy, bool retryable,

@@ -20,8 +20,17 @@ struct Attempt {
   bool transient = false;
 };
 
-// A uniform delay in [0, min(max_delay, initial_delay * multiplier^n)].
+// The one backoff of the client, with full jitter: a uniform delay in
+// [floor, max(floor, min(ceiling, initial * multiplier^n))].
+Duration JitteredBackoff(Duration floor, Duration initial, double multiplier,
+                         Duration ceiling, int n, Random& random);
+
+// The retry loop's delay after try `n`: JitteredBackoff from 0.
 Duration BackoffDelay(const RetryPolicy& policy, int n, Random& random);
+
+// The one mapping from an HTTP status to a StatusCode, for errors whose body
+// carries no better code.
+StatusCode StatusCodeForHttpStatus(int http_status);
 
 // Runs `attempt` up to policy.max_attempts times while it is transient and
 // `retryable`, sleeping BackoffDelay() on `clock` in between. Returns the

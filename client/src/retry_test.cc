@@ -59,5 +59,33 @@ TEST(WithRetriesTest, NonRetryableCallsTryOnce) {
   EXPECT_EQ(attempts, 1);
 }
 
+TEST(BackoffTest, AFloorAndASeedMakeTheConsumersBackoff) {
+  Random a(7), b(7);
+  for (int n = 0; n < 40; ++n) {
+    const Duration delay = JitteredBackoff(Duration(200), Duration(200), 2.0,
+                                           Duration(30'000), n, a);
+    EXPECT_GE(delay, Duration(200)) << n;
+    EXPECT_LE(delay, Duration(30'000)) << n;
+    // Seeded: the same sequence every time.
+    EXPECT_EQ(delay, JitteredBackoff(Duration(200), Duration(200), 2.0,
+                                     Duration(30'000), n, b));
+  }
+  // Past the ceiling's exponent the growth stops, without overflow.
+  EXPECT_LE(
+      JitteredBackoff(Duration(0), Duration(1), 10.0, Duration(5), 1000, a),
+      Duration(5));
+}
+
+TEST(StatusCodeTest, OneMappingForEveryClient) {
+  EXPECT_EQ(StatusCodeForHttpStatus(400), StatusCode::kInvalidArgument);
+  EXPECT_EQ(StatusCodeForHttpStatus(401), StatusCode::kUnauthenticated);
+  EXPECT_EQ(StatusCodeForHttpStatus(403), StatusCode::kPermissionDenied);
+  EXPECT_EQ(StatusCodeForHttpStatus(404), StatusCode::kNotFound);
+  EXPECT_EQ(StatusCodeForHttpStatus(409), StatusCode::kAlreadyExists);
+  EXPECT_EQ(StatusCodeForHttpStatus(429), StatusCode::kResourceExhausted);
+  EXPECT_EQ(StatusCodeForHttpStatus(503), StatusCode::kUnavailable);
+  EXPECT_EQ(StatusCodeForHttpStatus(418), StatusCode::kUnknown);
+}
+
 }  // namespace
 }  // namespace mns::internal

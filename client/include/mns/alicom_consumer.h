@@ -20,12 +20,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "client/common/clock.h"
+#include "client/common/random.h"
 #include "mns/mns_client.h"
 #include "mns/receipts.h"
 #include "mns/token_provider.h"
@@ -43,6 +45,8 @@ class AlicomConsumer {
     Duration min_backoff{200};
     Duration max_backoff{30'000};
     std::shared_ptr<Clock> clock;  // the real clock when null
+    // Seeds the backoff's jitter, for reproducible tests; absent: random.
+    std::optional<uint64_t> backoff_seed;
   };
 
   // Return true to have the message deleted; false (or a thrown exception)
@@ -103,6 +107,7 @@ class AlicomConsumer {
   ErrorHandler on_error_;
 
   std::stop_source stop_;
+  Random backoff_random_;  // thread-safe
   std::mutex backoff_mutex_;
   std::condition_variable backoff_wake_;
   std::vector<std::thread> workers_;
