@@ -5,6 +5,7 @@
 
 #include "client/common/crypto.h"
 #include "client/common/time_format.h"
+#include "client/src/mns_signer.h"
 
 namespace mns::emulator::testutil {
 
@@ -52,22 +53,13 @@ httplib::Request MnsTestClient::Sign(const std::string& method,
     }
   }
   if (!req.has_header("Authorization")) {
-    std::map<std::string, std::string> mns_headers;
-    for (const auto& [name, value] : req.headers) {
-      std::string lower = name;
-      for (char& c : lower) c = static_cast<char>(std::tolower(c));
-      if (lower.starts_with("x-mns-")) mns_headers[lower] = value;
-    }
-    std::string to_sign = method + "\n" + req.get_header_value("Content-MD5") +
-                          "\n" + req.get_header_value("Content-Type") + "\n" +
-                          req.get_header_value("Date") + "\n";
-    for (const auto& [name, value] : mns_headers) {
-      to_sign += name + ":" + value + "\n";
-    }
-    to_sign += target;
-    req.headers.emplace("Authorization", "MNS " + credentials.id + ":" +
-                                             Base64Encode(HmacSha1(
-                                                 credentials.secret, to_sign)));
+    // Signed by the client's signer, which fixtures/signing pins; the
+    // emulator's verifier is the independent side.
+    internal::Headers headers(req.headers.begin(), req.headers.end());
+    req.headers.emplace("Authorization", internal::MnsV2Authorization(
+                                             credentials.id, credentials.secret,
+                                             internal::MnsV2StringToSign(
+                                                 method, headers, target)));
   }
   return req;
 }

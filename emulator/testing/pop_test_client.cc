@@ -1,29 +1,10 @@
 #include "emulator/testing/pop_test_client.h"
 
-#include <cctype>
-
 #include "client/common/crypto.h"
 #include "client/common/time_format.h"
+#include "client/src/pop_signer.h"
 
 namespace mns::emulator::testutil {
-namespace {
-
-std::string Encode(const std::string& text) {
-  std::string out;
-  char buf[4];
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      std::snprintf(buf, sizeof(buf), "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 PopTestClient::PopTestClient(int port, Credentials credentials)
     : credentials_(std::move(credentials)),
       port_(port),
@@ -50,26 +31,21 @@ PopReply PopTestClient::Call(const std::string& action,
   };
   for (auto& [name, value] : params) all[name] = value;
   for (const auto& name : omit) all.erase(name);
-  std::string canonical;
-  for (const auto& [name, value] : all) {
-    if (name == "Signature") continue;
-    canonical +=
-        (canonical.empty() ? "" : "&") + Encode(name) + "=" + Encode(value);
-  }
   if (all.count("Signature") == 0) {
-    const std::string to_sign = method + "&%2F&" + Encode(canonical);
-    all["Signature"] =
-        Base64Encode(HmacSha1(credentials_.secret + "&", to_sign));
+    // Signed by the client's signer, which fixtures/signing pins.
+    all["Signature"] = internal::PopV1Sign(
+        credentials_.secret, internal::PopV1StringToSign(method, all));
   }
   std::string encoded;
   for (const auto& [name, value] : all) {
-    std::string v = Encode(value);
+    std::string v = internal::PopPercentEncode(value);
     if (plus_for_spaces_) {
       for (size_t at; (at = v.find("%20")) != std::string::npos;) {
         v.replace(at, 3, "+");
       }
     }
-    encoded += (encoded.empty() ? "" : "&") + Encode(name) + "=" + v;
+    encoded += (encoded.empty() ? "" : "&") + internal::PopPercentEncode(name) +
+               "=" + v;
   }
   const std::string root =
       absolute_form_ ? "http://127.0.0.1:" + std::to_string(port_) + "/" : "/";
