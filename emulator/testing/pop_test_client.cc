@@ -1,6 +1,5 @@
 #include "emulator/testing/pop_test_client.h"
 
-#include "client/common/crypto.h"
 #include "client/common/time_format.h"
 #include "client/src/pop_signer.h"
 
