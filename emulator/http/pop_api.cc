@@ -18,8 +18,6 @@ namespace {
 // Insertion-ordered, so fields come out in the order of the docs' examples.
 using json = nlohmann::ordered_json;
 
-constexpr char kVersion[] = "2017-05-25";
-
 // Gateway errors carry their HTTP status in the table of spec alicom §2.5.
 Status GatewayError(const std::string& code, const std::string& message) {
   return Status(StatusCode::kInvalidArgument, message, code);
@@ -146,6 +144,24 @@ bool PopApi::IsPopRequest(const HttpRequest& request) {
          !request.path().starts_with("/topics");
 }
 
+// Every POP action the emulator serves, with its product and API version
+// (spec alicom §2, §3, §6), in one place: adding one is a row and a
+// handler.
+const PopApi::Action PopApi::kActions[] = {
+    {"SendSms", "Dysmsapi", "2017-05-25", &PopApi::SendSms},
+    {"SendBatchSms", "Dysmsapi", "2017-05-25", &PopApi::SendBatchSms},
+    {"QuerySendDetails", "Dysmsapi", "2017-05-25", &PopApi::QuerySendDetails},
+    {"QueryTokenForMnsQueue", "Dybaseapi", "2017-05-25",
+     &PopApi::QueryTokenForMnsQueue},
+};
+
+const PopApi::Action* PopApi::FindAction(std::string_view name) {
+  for (const Action& action : kActions) {
+    if (action.name == name) return &action;
+  }
+  return nullptr;
+}
+
 HttpResponse PopApi::Handle(const HttpRequest& request) {
   Call call{.request_id = RequestId(*random_), .host = request.Host()};
   StatusOr<json> result = Dispatch(request, call);
@@ -183,8 +199,8 @@ HttpResponse PopApi::TransportError(int status, const std::string& code,
 // Gateway errors carry HostId and Recommend (spec alicom §2.5).
 HttpResponse PopApi::GatewayResponse(const Call& call, int status,
                                      const Status& error) const {
-  const std::string product =
-      call.action == "QueryTokenForMnsQueue" ? "Dybaseapi" : "Dysmsapi";
+  const Action* action = FindAction(call.action);
+  const std::string product(action ? action->product : "Dysmsapi");
   json body = {{"RequestId", call.request_id},
                {"Message", error.message()},
                {"HostId", call.host},
@@ -257,24 +273,17 @@ StatusOr<json> PopApi::Dispatch(const HttpRequest& request, Call& call) {
          : (call.Param("Version") ? *call.Param("Version") : "");
   if (call.action.empty()) return Missing("Action");
   if (version.empty()) return Missing("Version");
-  using Handler = StatusOr<json> (PopApi::*)(const Call&);
-  static const std::map<std::string, Handler> kActions = {
-      {"SendSms", &PopApi::SendSms},
-      {"SendBatchSms", &PopApi::SendBatchSms},
-      {"QuerySendDetails", &PopApi::QuerySendDetails},
-      {"QueryTokenForMnsQueue", &PopApi::QueryTokenForMnsQueue},
-  };
-  auto action = kActions.find(call.action);
-  if (action == kActions.end()) {
+  const Action* action = FindAction(call.action);
+  if (action == nullptr) {
     return GatewayError(
         "InvalidAction.NotFound",
         "Specified api is not found, please check your url and method.");
   }
-  if (version != kVersion) {
+  if (version != action->version) {
     return GatewayError("InvalidVersion",
                         "Specified parameter Version is not valid.");
   }
-  return (this->*(action->second))(call);
+  return (this->*(action->handler))(call);
 }
 
 StatusOr<Principal> PopApi::AuthenticateV1(const HttpRequest& request,

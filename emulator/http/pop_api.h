@@ -57,6 +57,17 @@ class PopApi {
 
  private:
   struct Call;
+  using Handler =
+      StatusOr<nlohmann::ordered_json> (PopApi::*)(const Call& call);
+  struct Action {
+    std::string_view name;
+    std::string_view product;  // for Recommend links
+    std::string_view version;
+    Handler handler;
+  };
+  static const Action kActions[];
+  static const Action* FindAction(std::string_view name);
+
   StatusOr<nlohmann::ordered_json> Dispatch(const HttpRequest& request,
                                             Call& call);
   StatusOr<Principal> AuthenticateV1(const HttpRequest& request, Call& call);
