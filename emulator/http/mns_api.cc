@@ -113,11 +113,12 @@ MnsApi::MnsApi(QueueService* queues, const CredentialStore* credentials,
       options_(std::move(options)),
       authenticator_(
           credentials, date_clock, queues->clock(),
-          MnsAuthOptions{.auth = options_.auth,
-                         .default_account = options_.default_account,
+          MnsAuthOptions{
+              .policy = {.mode = options_.auth,
                          .max_clock_skew = options_.wire.max_clock_skew,
-                         .expired_token_code = options_.wire.expired_token_code,
-                         .log = options_.log}) {}
+                         .default_account = options_.default_account,
+                         .log = options_.log},
+              .expired_token_code = options_.wire.expired_token_code}) {}
 
 // The one table from MNS error code to HTTP status (spec mns §6.2).
 int MnsApi::HttpStatusFor(const std::string& error_code) const {

@@ -71,14 +71,15 @@ Status WireError(StatusCode code, std::string error_code, std::string message) {
 StatusOr<Principal> MnsAuthenticator::Authenticate(
     const HttpRequest& request) const {
   const auto authorization = request.Header("Authorization");
-  if (options_.auth == AuthMode::kOff) {
+  const AuthPolicy& policy = options_.policy;
+  if (policy.mode == AuthMode::kOff) {
     if (authorization) {
       if (auto parsed = ParseMnsAuthorization(*authorization)) {
         auto principal = credentials_->Lookup(parsed->access_key_id);
         if (principal.ok()) return principal;
       }
     }
-    return Principal{.account_id = options_.default_account};
+    return Principal{.account_id = policy.default_account};
   }
 
   if (!authorization) {
@@ -113,25 +114,20 @@ StatusOr<Principal> MnsAuthenticator::Authenticate(
   }
   MNS_ASSIGN_OR_RETURN(Principal principal,
                        credentials_->Lookup(parsed->access_key_id));
-  const Duration skew = std::chrono::abs(date_clock_->Now() - *date);
-  if (skew > options_.max_clock_skew) {
+  if (!policy.WithinSkew(date_clock_->Now(), *date)) {
     return WireError(StatusCode::kUnauthenticated, "TimeExpired",
                      "The http request you sent is expired.");
   }
   const std::string string_to_sign = MnsStringToSign(request);
   if (MnsSignature(principal.access_key_secret, string_to_sign) !=
       parsed->signature) {
-    std::string message =
-        "The request signature we calculated does not match the signature "
-        "you provided. Check your key and signing method.";
-    if (options_.auth == AuthMode::kStrict) {
-      return WireError(StatusCode::kUnauthenticated, "SignatureDoesNotMatch",
-                       message);
-    }
-    if (options_.log) {
-      options_.log("auth loose: accepted a bad signature from " +
-                   parsed->access_key_id + " for " + request.method + " " +
-                   request.target);
+    if (policy.RefusesBadSignature("a bad signature from " +
+                                   parsed->access_key_id + " for " +
+                                   request.method + " " + request.target)) {
+      return WireError(
+          StatusCode::kUnauthenticated, "SignatureDoesNotMatch",
+          "The request signature we calculated does not match the signature "
+          "you provided. Check your key and signing method.");
     }
   }
   if (principal.temporary()) {

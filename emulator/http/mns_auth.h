@@ -11,6 +11,7 @@
 
 #include "client/common/clock.h"
 #include "client/common/status.h"
+#include "emulator/http/auth_policy.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/credentials.h"
 
@@ -36,22 +37,10 @@ std::optional<MnsAuthorization> ParseMnsAuthorization(std::string_view header);
 
 inline constexpr char kMnsVersion[] = "2015-06-06";
 
-enum class AuthMode {
-  kStrict,  // every check; a bad signature is SignatureDoesNotMatch
-  kLoose,   // every check, but a bad signature is only logged
-  kOff,     // no checks; the account comes from a known key, else the default
-};
-
 struct MnsAuthOptions {
-  AuthMode auth = AuthMode::kStrict;
-  // With AuthMode::kOff, requests with no known key use this account.
-  std::string default_account;
-  // Date may differ from the real time by this much (spec mns §1.2).
-  Duration max_clock_skew = std::chrono::minutes(15);
+  AuthPolicy policy;
   // The code for a request signed with expired temporary credentials.
   std::string expired_token_code = "SecurityTokenExpired";
-  // Receives warnings (a bad signature in loose mode).
-  std::function<void(const std::string&)> log;
 };
 
 // Who sent an MNS request: checks the Authorization, Date and x-mns-version

@@ -251,8 +251,8 @@ StatusOr<json> PopApi::Dispatch(const HttpRequest& request, Call& call) {
                    : (call.Param("Action") ? *call.Param("Action") : "");
 
   Principal principal;
-  if (options_.auth == AuthMode::kOff) {
-    principal.account_id = options_.default_account;
+  if (options_.policy.mode == AuthMode::kOff) {
+    principal.account_id = options_.policy.default_account;
     const std::string* key = call.Param("AccessKeyId");
     if (key != nullptr) {
       if (auto found = credentials_->Lookup(*key); found.ok()) {
@@ -302,9 +302,8 @@ StatusOr<Principal> PopApi::AuthenticateV1(const HttpRequest& request,
     return GatewayError("InvalidAccessKeyId.NotFound",
                         "Specified access key is not found.");
   }
-  const auto skew = std::chrono::abs(real_clock_->Now() -
-                                     *ParseTimestamp(*call.Param("Timestamp")));
-  if (skew > options_.max_clock_skew) {
+  if (!options_.policy.WithinSkew(real_clock_->Now(),
+                                  *ParseTimestamp(*call.Param("Timestamp")))) {
     return GatewayError("InvalidTimeStamp.Expired",
                         "Specified time stamp or date value is expired.");
   }
@@ -342,8 +341,7 @@ StatusOr<Principal> PopApi::AuthenticateV3(const HttpRequest& request,
     return GatewayError("InvalidAccessKeyId.NotFound",
                         "Specified access key is not found.");
   }
-  if (std::chrono::abs(real_clock_->Now() - *ParseTimestamp(date)) >
-      options_.max_clock_skew) {
+  if (!options_.policy.WithinSkew(real_clock_->Now(), *ParseTimestamp(date))) {
     return GatewayError("InvalidTimeStamp.Expired",
                         "Specified time stamp or date value is expired.");
   }
@@ -366,11 +364,8 @@ StatusOr<Principal> PopApi::AuthenticateV3(const HttpRequest& request,
 
 Status PopApi::SignatureMismatch(const std::string& string_to_sign,
                                  const std::string& access_key_id) {
-  if (options_.auth == AuthMode::kLoose) {
-    if (options_.log) {
-      options_.log("auth loose: accepted a bad POP signature from " +
-                   access_key_id);
-    }
+  if (!options_.policy.RefusesBadSignature("a bad POP signature from " +
+                                           access_key_id)) {
     return OkStatus();
   }
   // Java and Go compare this suffix with their own string to sign (spec
@@ -386,8 +381,8 @@ Status PopApi::CheckNonce(const std::string& nonce) {
   std::lock_guard<std::mutex> lock(nonce_mutex_);
   // A nonce older than the skew window cannot be replayed anyway: its
   // Timestamp would be refused.
-  while (!nonce_order_.empty() &&
-         now - nonce_order_.front().first > options_.max_clock_skew * 2) {
+  while (!nonce_order_.empty() && now - nonce_order_.front().first >
+                                      options_.policy.max_clock_skew * 2) {
     nonces_.erase(nonce_order_.front().second);
     nonce_order_.pop_front();
   }

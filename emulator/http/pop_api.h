@@ -18,6 +18,7 @@
 
 #include "client/common/clock.h"
 #include "client/common/random.h"
+#include "emulator/http/auth_policy.h"
 #include "emulator/http/mns_api.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/alicom_service.h"
@@ -26,15 +27,10 @@
 namespace mns::emulator {
 
 struct PopApiOptions {
-  AuthMode auth = AuthMode::kStrict;
-  // Timestamp may differ from the real time by this much, and a nonce may
-  // not repeat within it (spec alicom §2.4).
-  Duration max_clock_skew = std::chrono::minutes(15);
+  // Also: a nonce may not repeat within the clock skew (spec alicom §2.4).
+  AuthPolicy policy;
   // Alicom uid of each MNS account id (default: the account id itself).
   std::map<std::string, std::string> uid_of_account;
-  std::string default_account;  // for AuthMode::kOff
-  // Receives warnings (a bad signature accepted in loose mode).
-  std::function<void(const std::string&)> log;
 };
 
 class PopApi {

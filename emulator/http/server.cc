@@ -68,11 +68,11 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   server->pop_ = std::make_unique<PopApi>(
       server->alicom_.get(), &server->credentials_, &server->request_ids_,
       &server->real_clock_,
-      PopApiOptions{.auth = c.auth,
-                    .max_clock_skew = c.wire_settings.max_clock_skew,
-                    .uid_of_account = uid_of_account,
-                    .default_account = c.accounts.front().id,
-                    .log = LogLine});
+      PopApiOptions{.policy = {.mode = c.auth,
+                               .max_clock_skew = c.wire_settings.max_clock_skew,
+                               .default_account = c.accounts.front().id,
+                               .log = LogLine},
+                    .uid_of_account = uid_of_account});
 
   server->mns_ = std::make_unique<MnsApi>(
       server->queues_.get(), &server->credentials_, &server->request_ids_,
