@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "client/common/crypto.h"
-#include "client/src/mns_signer.h"
+#include "client/testing/signing.h"
 #include "conformance/conformance.h"
 
 namespace mns::conformance {
@@ -415,7 +415,7 @@ CONFORMANCE_TEST(Signatures, AMissingVersionHeaderIsRefused, "Authorization",
   const std::string queue = NewQueue();
   const std::string path = "/queues/" + queue;
   httplib::Headers sent;
-  for (const auto& [name, value] : internal::SignedMnsHeaders(
+  for (const auto& [name, value] : testutil::SignedMnsHeaders(
            "GET", path, "", {},
            {target().access_key_id, target().access_key_secret},
            SystemClock().Now())) {

@@ -12,8 +12,7 @@
 
 #include "client/common/random.h"
 #include "client/common/xml.h"
-#include "client/src/mns_signer.h"
-#include "client/src/pop_signer.h"
+#include "client/testing/signing.h"
 #include "conformance/conformance.h"
 
 namespace mns::conformance {
@@ -137,7 +136,7 @@ class WireReplay : public ConformanceTest {
     const std::string method = request.value("method", "GET");
     const std::string path = request.value("path", "/");
     const std::string body = request.value("body", "");
-    internal::Headers extra;
+    testutil::SignedHeaders extra;
     const json headers = request.value("headers", json::object());
     for (const auto& [name, value] : headers.items()) {
       extra.emplace_back(name, value.get<std::string>());
@@ -146,7 +145,7 @@ class WireReplay : public ConformanceTest {
     req.method = method;
     req.path = path;
     req.body = body;
-    for (const auto& [name, value] : internal::SignedMnsHeaders(
+    for (const auto& [name, value] : testutil::SignedMnsHeaders(
              method, path, body, extra,
              {target().access_key_id, target().access_key_secret},
              SystemClock().Now())) {
@@ -164,7 +163,7 @@ class WireReplay : public ConformanceTest {
                                    : value.get<std::string>();
     }
     return Http().Get("/?" +
-                      internal::PopV1SignedQuery(
+                      testutil::PopV1SignedQuery(
                           std::move(all),
                           {target().alicom_key_id, target().alicom_key_secret},
                           random_.UpperHex(32), SystemClock().Now()));
