@@ -1,7 +1,8 @@
 // The MNS error vocabulary of the core: each function builds the Status for
-// one wire error code with the cloud's message text (spec mns §6.2). The HTTP
-// layer maps codes to statuses in one table (MnsApi::HttpStatusFor in
-// emulator/http/mns_api.cc).
+// one wire error code (spec mns §6.2). Codes with a fixed text carry none
+// here: the text and the HTTP status come from the one table in
+// emulator/http/mns_errors.cc. Codes whose text names a value
+// (InvalidArgument) carry that text.
 #ifndef MNS_EMULATOR_CORE_ERRORS_H_
 #define MNS_EMULATOR_CORE_ERRORS_H_
 
@@ -12,21 +13,16 @@
 namespace mns::emulator {
 
 inline Status QueueNotExistError() {
-  return Status(StatusCode::kNotFound,
-                "The queue name you provided is not exist.", "QueueNotExist");
+  return Status(StatusCode::kNotFound, "", "QueueNotExist");
 }
 inline Status QueueAlreadyExistError() {
-  return Status(StatusCode::kAlreadyExists,
-                "The queue you want to create is already exist.",
-                "QueueAlreadyExist");
+  return Status(StatusCode::kAlreadyExists, "", "QueueAlreadyExist");
 }
 inline Status MessageNotExistError() {
-  return Status(StatusCode::kNotFound, "Message not exist.", "MessageNotExist");
+  return Status(StatusCode::kNotFound, "", "MessageNotExist");
 }
 inline Status ReceiptHandleError() {
-  return Status(StatusCode::kInvalidArgument,
-                "The receipt handle you provide is not valid.",
-                "ReceiptHandleError");
+  return Status(StatusCode::kInvalidArgument, "", "ReceiptHandleError");
 }
 inline Status InvalidArgumentError(std::string message) {
   return Status(StatusCode::kInvalidArgument, std::move(message),

@@ -7,6 +7,7 @@
 #include "client/common/crypto.h"
 #include "client/common/strings.h"
 #include "client/common/time_format.h"
+#include "emulator/http/mns_errors.h"
 
 namespace mns::emulator {
 
@@ -83,29 +84,26 @@ StatusOr<Principal> MnsAuthenticator::Authenticate(
   }
 
   if (!authorization) {
-    return WireError(StatusCode::kUnauthenticated, "MissingAuthorizationHeader",
-                     "Authorization header is required.");
+    return MnsErrorStatus(StatusCode::kUnauthenticated,
+                          "MissingAuthorizationHeader");
   }
   auto parsed = ParseMnsAuthorization(*authorization);
   if (!parsed) {
-    return WireError(StatusCode::kUnauthenticated, "InvalidAuthorizationHeader",
-                     "The Authorization header format is invalid.");
+    return MnsErrorStatus(StatusCode::kUnauthenticated,
+                          "InvalidAuthorizationHeader");
   }
   auto date_header = request.Header("Date");
   if (!date_header) date_header = request.Header("x-mns-date");
   if (!date_header) {
-    return WireError(StatusCode::kInvalidArgument, "MissingDateHeader",
-                     "Date header is required.");
+    return MnsErrorStatus(StatusCode::kInvalidArgument, "MissingDateHeader");
   }
   auto date = ParseHttpDate(*date_header);
   if (!date) {
-    return WireError(StatusCode::kInvalidArgument, "InvalidDateHeader",
-                     "The Date header format is invalid.");
+    return MnsErrorStatus(StatusCode::kInvalidArgument, "InvalidDateHeader");
   }
   auto version = request.Header("x-mns-version");
   if (!version) {
-    return WireError(StatusCode::kInvalidArgument, "MissingVersionHeader",
-                     "x-mns-version header is required.");
+    return MnsErrorStatus(StatusCode::kInvalidArgument, "MissingVersionHeader");
   }
   if (*version != kMnsVersion) {
     return WireError(StatusCode::kInvalidArgument, "InvalidVersionHeader",
@@ -115,8 +113,7 @@ StatusOr<Principal> MnsAuthenticator::Authenticate(
   MNS_ASSIGN_OR_RETURN(Principal principal,
                        credentials_->Lookup(parsed->access_key_id));
   if (!policy.WithinSkew(date_clock_->Now(), *date)) {
-    return WireError(StatusCode::kUnauthenticated, "TimeExpired",
-                     "The http request you sent is expired.");
+    return MnsErrorStatus(StatusCode::kUnauthenticated, "TimeExpired");
   }
   const std::string string_to_sign = MnsStringToSign(request);
   if (MnsSignature(principal.access_key_secret, string_to_sign) !=
@@ -124,20 +121,19 @@ StatusOr<Principal> MnsAuthenticator::Authenticate(
     if (policy.RefusesBadSignature("a bad signature from " +
                                    parsed->access_key_id + " for " +
                                    request.method + " " + request.target)) {
-      return WireError(
-          StatusCode::kUnauthenticated, "SignatureDoesNotMatch",
-          "The request signature we calculated does not match the signature "
-          "you provided. Check your key and signing method.");
+      return MnsErrorStatus(StatusCode::kUnauthenticated,
+                            "SignatureDoesNotMatch");
     }
   }
   if (principal.temporary()) {
     auto token = request.Header("security-token");
     if (!token) token = request.Header("x-mns-security-token");
     if (!token || *token != principal.security_token) {
-      return WireError(StatusCode::kUnauthenticated, "InvalidSecurityToken",
-                       "The security token you provided is invalid.");
+      return MnsErrorStatus(StatusCode::kUnauthenticated,
+                            "InvalidSecurityToken");
     }
     if (token_clock_->Now() >= *principal.expire_time) {
+      // The code is a setting; the text says what happened whatever it is.
       return WireError(StatusCode::kUnauthenticated,
                        options_.expired_token_code,
                        "The security token you provided has expired.");

@@ -9,6 +9,7 @@
 #include "client/common/strings.h"
 #include "client/common/xml.h"
 #include "emulator/core/errors.h"
+#include "emulator/http/mns_errors.h"
 
 namespace mns::emulator {
 namespace {
@@ -332,7 +333,7 @@ std::string RenderBatchSendResult(const std::vector<BatchSendEntry>& entries) {
       Add(node, "MessageBodyMD5", entry->body_md5);
     } else {
       Add(node, "ErrorCode", entry.status().error_code());
-      Add(node, "ErrorMessage", entry.status().message());
+      Add(node, "ErrorMessage", WireMessage(entry.status()));
     }
   }
   return doc.Finish();
@@ -368,7 +369,7 @@ std::string RenderBatchDeleteErrors(
   for (const BatchDeleteFailure& f : failures) {
     pugi::xml_node node = doc.root().append_child("Error");
     Add(node, "ErrorCode", f.error.error_code());
-    Add(node, "ErrorMessage", f.error.message());
+    Add(node, "ErrorMessage", WireMessage(f.error));
     Add(node, "ReceiptHandle", f.receipt_handle);
   }
   return doc.Finish();

@@ -29,9 +29,7 @@ StatusOr<Principal> CredentialStore::Lookup(
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = by_key_.find(access_key_id);
   if (it == by_key_.end()) {
-    return Status(StatusCode::kPermissionDenied,
-                  "The AccessKey Id you provided is not exist.",
-                  "InvalidAccessKeyId");
+    return Status(StatusCode::kPermissionDenied, "", "InvalidAccessKeyId");
   }
   return it->second;
 }
