@@ -347,21 +347,11 @@ StatusOr<HttpResponse> MnsApi::ReceiveMessage(Context& context) const {
     }
     wait_seconds = *parsed;
   }
-  // Checked here too, since a receive that must not wait asks for 0.
-  if (wait_seconds &&
-      (*wait_seconds < 0 || *wait_seconds > kMaxPollingWaitSeconds)) {
-    return OutOfRangeError("waitseconds", 0, kMaxPollingWaitSeconds, "seconds");
-  }
-  auto received = queues_->ReceiveMessage(
-      context.account, context.queue, max,
-      context.no_wait ? std::optional<int64_t>(0) : wait_seconds);
-  if (context.no_wait && !received.ok() &&
-      received.status().error_code() == "MessageNotExist") {
-    // Would the real receive have waited? Only then is it worth a thread.
-    auto queue = queues_->GetQueueAttributes(context.account, context.queue);
-    const int64_t polling =
-        queue.ok() ? queue->attributes.polling_wait_seconds : 0;
-    context.would_wait = wait_seconds.value_or(polling) > 0;
+  auto received = queues_->ReceiveMessage(context.account, context.queue, max,
+                                          wait_seconds, context.no_wait);
+  if (!received.ok() &&
+      received.status().error_code() == QueueService::kWouldWait) {
+    context.would_wait = true;
   }
   MNS_ASSIGN_OR_RETURN(std::vector<MessageView> messages, std::move(received));
   return XmlResponse(200, batch ? RenderMessages(messages, false)

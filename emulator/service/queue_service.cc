@@ -172,7 +172,7 @@ StatusOr<std::vector<BatchSendEntry>> QueueService::BatchSendMessage(
 
 StatusOr<std::vector<MessageView>> QueueService::ReceiveMessage(
     const std::string& account, const std::string& queue, int max,
-    std::optional<int64_t> wait_seconds) {
+    std::optional<int64_t> wait_seconds, bool never_wait) {
   if (max < 1 || max > kMaxBatchSize) {
     return OutOfRangeError("numOfMessages", 1, kMaxBatchSize, "messages");
   }
@@ -221,6 +221,10 @@ StatusOr<std::vector<MessageView>> QueueService::ReceiveMessage(
     if (shutdown_ || now >= deadline) {
       leave();
       return MessageNotExistError();
+    }
+    if (never_wait) {
+      return Status(StatusCode::kUnavailable, "the receive would wait",
+                    kWouldWait);
     }
     if (list == nullptr) {
       lists = &(*FindAccount(account))->waiters;

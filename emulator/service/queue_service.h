@@ -105,10 +105,14 @@ class QueueService {
 
   // Receives up to `max` messages, waiting up to `wait_seconds` (absent: the
   // queue's PollingWaitSeconds) for one to become Active. MessageNotExist when
-  // the wait ends empty or the service shuts down.
+  // the wait ends empty or the service shuts down. With `never_wait`, a
+  // receive that finds nothing and would wait returns kWouldWait at once
+  // instead (the caller retries where a thread may block).
   StatusOr<std::vector<MessageView>> ReceiveMessage(
       const std::string& account, const std::string& queue, int max,
-      std::optional<int64_t> wait_seconds);
+      std::optional<int64_t> wait_seconds, bool never_wait = false);
+  // The error_code of that answer; never sent on the wire.
+  static constexpr char kWouldWait[] = "emulator.WouldWait";
   StatusOr<std::vector<MessageView>> PeekMessage(const std::string& account,
                                                  const std::string& queue,
                                                  int max);

@@ -62,6 +62,22 @@ TEST_F(QueueServiceTest, EmptyWaitEndsWithMessageNotExistAtItsDeadline) {
   EXPECT_EQ(service_.ParkedReceives(), 0u);
 }
 
+TEST_F(QueueServiceTest, NeverWaitSaysWhenTheReceiveWouldPark) {
+  auto empty =
+      service_.ReceiveMessage(kAccount, "q", 1, 5, /*never_wait=*/true);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().error_code(), QueueService::kWouldWait);
+  EXPECT_EQ(service_.ParkedReceives(), 0u);
+  // A zero wait would not park: the ordinary answer.
+  EXPECT_EQ(
+      service_.ReceiveMessage(kAccount, "q", 1, 0, true).status().error_code(),
+      "MessageNotExist");
+  // Range errors still come first.
+  EXPECT_EQ(
+      service_.ReceiveMessage(kAccount, "q", 1, 31, true).status().error_code(),
+      "InvalidArgument");
+}
+
 TEST_F(QueueServiceTest, ZeroWaitNeverParks) {
   EXPECT_EQ(service_.ReceiveMessage(kAccount, "q", 1, 0).status().error_code(),
             "MessageNotExist");
