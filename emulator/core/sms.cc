@@ -161,8 +161,9 @@ StatusOr<std::string> SmsCenter::Send(const std::string& account,
     reports_needed += rule ? std::max(rule->reports, 1) : 1;
   }
   if (pending_.size() + reports_needed > settings_.max_pending_reports) {
-    // UNCONFIRMED: the cloud's flow-control code, for the emulator's own
-    // bound (alicom.max_pending_reports).
+    // The cloud's flow-control code and text (spec alicom §6.4, from
+    // nocobase/nocobase#778), here for the emulator's own bound
+    // (alicom.max_pending_reports).
     return BusinessError("isv.BUSINESS_LIMIT_CONTROL",
                          "触发分钟级流控Permits:1");
   }

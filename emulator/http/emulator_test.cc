@@ -4,8 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "emulator/testing/emulator_test_base.h"
 #include "emulator/testing/mns_test_client.h"
+#include "emulator/testing/pop_test_client.h"
 
 namespace mns::emulator {
 namespace {
@@ -53,13 +56,25 @@ TEST_F(EmbeddedEmulatorTest, ControlsAreCppCalls) {
   emulator().AdvanceClock(std::chrono::hours(1));
   EXPECT_EQ(emulator().clock().Now() - before, std::chrono::hours(1));
 
-  emulator().SetOutcomeRules({{.phone = "1380000000?", .reports = 0}});
+  emulator().SetOutcomeRules(
+      {{.phone = "13800000000", .delivered = false, .err_code = "MK:0001"}});
+  testutil::PopTestClient pop(emulator().port());
+  auto sent = pop.Call("SendSms", {{"PhoneNumbers", "13800000000"},
+                                   {"SignName", "s"},
+                                   {"TemplateCode", "SMS_1"}});
+  ASSERT_EQ(sent.json["Code"], "OK") << sent.body;
+  ASSERT_EQ(emulator().Outbox().size(), 1u);
+  emulator().AdvanceClock(std::chrono::seconds(2));
+  // The rule set in C++ decided the outcome (settled when the receipt
+  // thread wakes on the jump).
+  while (emulator().Outbox()[0].send_status == 1) std::this_thread::yield();
+  EXPECT_EQ(emulator().Outbox()[0].err_code, "MK:0001");
   auto reply =
       emulator().InjectSmsUp({.phone_number = "13800000000", .content = "TD"});
   ASSERT_TRUE(reply.ok()) << reply.status().message();
   EXPECT_THAT(*reply, HasSubstr("-SmsUp"));
-  EXPECT_TRUE(emulator().Outbox().empty());
   emulator().ClearOutbox();
+  EXPECT_TRUE(emulator().Outbox().empty());
 }
 
 TEST(EmulatorStartTest, AnOccupiedPortIsAnError) {

@@ -107,13 +107,14 @@ class HttpFrontEnd::Impl {
     return pool_.Enqueue(std::move(task));
   }
   void ConnectionClosed() { --connections_; }
-  void ResponseStarted() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++in_flight_;
-  }
+  // Counted on every response; the mutex is taken only when the count
+  // reaches zero, for the Stop() that may be waiting for it.
+  void ResponseStarted() { in_flight_.fetch_add(1); }
   void ResponseEnded() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (--in_flight_ == 0) drained_.notify_all();
+    if (in_flight_.fetch_sub(1) == 1) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      drained_.notify_all();
+    }
   }
 
  private:
@@ -126,7 +127,7 @@ class HttpFrontEnd::Impl {
   std::atomic<size_t> connections_{0};
   std::mutex mutex_;
   std::condition_variable drained_;
-  size_t in_flight_ = 0;  // guarded by mutex_
+  std::atomic<size_t> in_flight_{0};
   bool stopped_ = false;
   int port_ = 0;
   WorkerPool pool_;
