@@ -220,6 +220,8 @@ HttpResponse ControlApi::ChangeClock(const HttpRequest& request) const {
   if (body.value("freeze", false)) clock_->Freeze();
   if (body.value("resume", false)) clock_->Resume();
   clock_->Advance(Duration(advance_ms));
+  // Receipts now due are in their queues when this answers.
+  alicom_->DeliverDue();
   return ClockState();
 }
 

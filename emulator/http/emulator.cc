@@ -48,7 +48,11 @@ void Emulator::Reset() { server_->Reset(); }
 void Emulator::Stop() { server_->Stop(); }
 
 SimulatedClock& Emulator::clock() { return server_->clock(); }
-void Emulator::AdvanceClock(Duration by) { server_->clock().Advance(by); }
+void Emulator::AdvanceClock(Duration by) {
+  server_->clock().Advance(by);
+  // Receipts now due are in their queues when this returns.
+  server_->alicom().DeliverDue();
+}
 
 std::vector<SmsRecord> Emulator::Outbox(const OutboxFilter& filter) {
   return server_->alicom().Outbox(filter);

@@ -5,6 +5,7 @@
 
 #include "client/common/crypto.h"
 #include "client/common/time_format.h"
+#include "emulator/core/errors.h"
 #include "emulator/core/json_text.h"
 
 namespace mns::emulator {
@@ -89,6 +90,7 @@ StatusOr<std::string> AlicomService::SendSms(const std::string& uid,
 
 StatusOr<SendDetailsPage> AlicomService::QuerySendDetails(
     const SendDetailsQuery& query) {
+  DeliverDue();  // a record whose receipt is due is settled
   std::lock_guard<std::mutex> lock(mutex_);
   return sms_.QuerySendDetails(query, clock_->Now());
 }
@@ -98,8 +100,7 @@ StatusOr<MessageToken> AlicomService::QueryTokenForMnsQueue(
     const std::string& queue_name) {
   const std::string expected = QueueName(uid, message_type);
   if (!queue_name.empty() && queue_name != expected) {
-    return Status(StatusCode::kFailedPrecondition, "参数异常",
-                  "isv.INVALID_PARAMETERS");
+    return SmsBusinessError("isv.INVALID_PARAMETERS");
   }
   // Any Alicom message type has a queue of this form (spec alicom §5.4).
   (void)queues_->CreateQueue(settings_.mns_account_id, expected, {});
@@ -188,32 +189,40 @@ void AlicomService::Enqueue(const std::string& uid,
   }
 }
 
-void AlicomService::DeliverLoop() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
-    // No exception may end the thread that delivers every receipt.
-    std::vector<DueReport> due;
+void AlicomService::DeliverDue() {
+  std::lock_guard<std::mutex> delivering(deliver_mutex_);
+  std::vector<DueReport> due;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    due = sms_.TakeDue(clock_->Now());
+  }
+  for (const DueReport& report : due) {
     try {
-      due = sms_.TakeDue(clock_->Now());
+      Enqueue(report.account, "SmsReport", report.json);
     } catch (const std::exception& e) {
-      std::cerr << "mns-emulator: taking due receipts failed: " << e.what()
+      std::cerr << "mns-emulator: a receipt for " << report.account
+                << " failed: " << e.what() << std::endl;
+    }
+  }
+}
+
+void AlicomService::DeliverLoop() {
+  while (true) {
+    // No exception may end the thread that delivers every receipt.
+    try {
+      DeliverDue();
+    } catch (const std::exception& e) {
+      std::cerr << "mns-emulator: delivering due receipts failed: " << e.what()
                 << std::endl;
     }
-    if (!due.empty()) {
-      lock.unlock();
-      for (const DueReport& report : due) {
-        try {
-          Enqueue(report.account, "SmsReport", report.json);
-        } catch (const std::exception& e) {
-          std::cerr << "mns-emulator: a receipt for " << report.account
-                    << " failed: " << e.what() << std::endl;
-        }
-      }
-      lock.lock();
-      continue;
-    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    // A send or a time jump since DeliverDue() either shows in NextDue() or
+    // notifies wake_ after this lock is taken: neither is missed.
     const TimePoint idle = SaturatingAdd(clock_->Now(), std::chrono::hours(1));
-    clock_->WaitUntil(lock, wake_, sms_.NextDue().value_or(idle));
+    const TimePoint next = sms_.NextDue().value_or(idle);
+    if (next <= clock_->Now()) continue;
+    clock_->WaitUntil(lock, wake_, next);
   }
 }
 

@@ -4,7 +4,9 @@
 // and injecting user replies.
 //
 // Receipts are delivered by one thread that sleeps on the Clock until the
-// next receipt is due, so advancing the clock delivers at once. The Alicom
+// next receipt is due, and by DeliverDue(), which a clock advance and
+// QuerySendDetails call first, so that what a caller sees after advancing
+// the clock never depends on that thread's timing. The Alicom
 // queues live in their own MNS account (1943695596114318 by default, as the
 // real endpoints), created in `queues` at start. Thread-safe.
 #ifndef MNS_EMULATOR_SERVICE_ALICOM_SERVICE_H_
@@ -82,6 +84,10 @@ class AlicomService {
   std::vector<OutcomeRule> Rules();
   void SetRules(std::vector<OutcomeRule> rules);
 
+  // Delivers every receipt due by now, in due order, and settles its
+  // record; returns once they are in their queues.
+  void DeliverDue();
+
   // Recreates the Alicom queues after QueueService::Reset() and clears the
   // outbox.
   void Reset();
@@ -98,6 +104,10 @@ class AlicomService {
   Random* random_;
   const AlicomSettings settings_;
 
+  // Held across taking due receipts and enqueueing them, so that receipts
+  // reach their queues in due order whichever thread delivers them. Taken
+  // before mutex_, never after.
+  std::mutex deliver_mutex_;
   std::mutex mutex_;
   std::condition_variable wake_;
   SmsCenter sms_;

@@ -61,6 +61,8 @@ class Emulator {
 
   // The controls.
   SimulatedClock& clock();
+  // Moves the clock forward; receipts due by then are in their queues when
+  // it returns.
   void AdvanceClock(Duration by);
   std::vector<SmsRecord> Outbox(const OutboxFilter& filter = {});
   void ClearOutbox();
