@@ -1,8 +1,8 @@
-// The MNS error vocabulary of the core: each function builds the Status for
-// one wire error code (spec mns §6.2). Codes with a fixed text carry none
-// here: the text and the HTTP status come from the one table in
-// emulator/http/mns_errors.cc. Codes whose text names a value
-// (InvalidArgument) carry that text.
+// The error vocabulary of the core: each function builds the Status for one
+// wire error code. Codes with a fixed text carry none here: the text and the
+// HTTP status come from each protocol's one table, emulator/http/
+// mns_errors.cc (spec mns §6.2) and emulator/http/pop_errors.cc (spec alicom
+// §6.4). Codes whose text names a value (InvalidArgument) carry that text.
 #ifndef MNS_EMULATOR_CORE_ERRORS_H_
 #define MNS_EMULATOR_CORE_ERRORS_H_
 
@@ -34,6 +34,18 @@ inline Status OutOfRangeError(const std::string& name, int64_t low,
   return InvalidArgumentError("The value of " + name + " should between " +
                               std::to_string(low) + " and " +
                               std::to_string(high) + " " + unit + ".");
+}
+
+// Dysmsapi's business refusals (spec alicom §6.4): answered with HTTP 200
+// and the code, which is all the core says about them.
+inline Status SmsBusinessError(std::string code) {
+  return Status(StatusCode::kInvalidArgument, "", std::move(code));
+}
+// The emulator's own bound on pending receipts (alicom.max_pending_reports)
+// is refused with the cloud's flow-control code.
+inline Status SmsFlowControlError() {
+  return Status(StatusCode::kResourceExhausted, "",
+                "isv.BUSINESS_LIMIT_CONTROL");
 }
 
 }  // namespace mns::emulator

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "client/common/time_format.h"
+#include "emulator/core/errors.h"
 #include "emulator/core/json_text.h"
 
 namespace mns::emulator {
@@ -15,11 +16,6 @@ using nlohmann::json;
 
 constexpr size_t kMaxNumbersPerSend = 1000;
 constexpr int64_t kQueryWindowDays = 30;
-
-// Business errors come back with HTTP 200 and these codes (spec alicom §6.4).
-Status BusinessError(const std::string& code, const std::string& message) {
-  return Status(StatusCode::kFailedPrecondition, message, code);
-}
 
 std::string NormalizeNumber(const std::string& number) {
   for (std::string_view prefix : {"+86", "0086", "86"}) {
@@ -90,8 +86,7 @@ StatusOr<std::string> SmsCenter::RenderContent(
       strings_only = strings_only && value.is_string();
     }
     if (params.is_discarded() || !strings_only) {
-      return BusinessError("isv.INVALID_JSON_PARAM",
-                           "JSON参数不合法，只接受字符串值");
+      return SmsBusinessError("isv.INVALID_JSON_PARAM");
     }
   }
   auto it = settings_.templates.find(template_code);
@@ -108,7 +103,7 @@ StatusOr<std::string> SmsCenter::RenderContent(
   while (std::regex_search(rest, m, kVariable)) {
     const std::string name = m[1];
     if (!params.contains(name)) {
-      return BusinessError("isv.TEMPLATE_MISSING_PARAMETERS", "模版缺少变量");
+      return SmsBusinessError("isv.TEMPLATE_MISSING_PARAMETERS");
     }
     content += m.prefix().str() + params[name].get<std::string>();
     rest = m.suffix().str();
@@ -128,23 +123,23 @@ StatusOr<std::string> SmsCenter::Send(const std::string& account,
                                       TimePoint now) {
   const auto& numbers = request.phone_numbers;
   if (numbers.size() > kMaxNumbersPerSend) {
-    return BusinessError("isv.MOBILE_COUNT_OVER_LIMIT", "手机号码数量超过限制");
+    return SmsBusinessError("isv.MOBILE_COUNT_OVER_LIMIT");
   }
   for (const std::string& number : numbers) {
     if (!IsMainlandMobileNumber(number)) {
-      return BusinessError("isv.MOBILE_NUMBER_ILLEGAL", "非法手机号");
+      return SmsBusinessError("isv.MOBILE_NUMBER_ILLEGAL");
     }
   }
   for (const std::string& sign : request.sign_names) {
     if (!settings_.sign_names.empty() &&
         std::find(settings_.sign_names.begin(), settings_.sign_names.end(),
                   sign) == settings_.sign_names.end()) {
-      return BusinessError("isv.SMS_SIGNATURE_ILLEGAL", "短信签名不合法");
+      return SmsBusinessError("isv.SMS_SIGNATURE_ILLEGAL");
     }
   }
   if (!settings_.templates.empty() &&
       settings_.templates.count(request.template_code) == 0) {
-    return BusinessError("isv.SMS_TEMPLATE_ILLEGAL", "短信模版不合法");
+    return SmsBusinessError("isv.SMS_TEMPLATE_ILLEGAL");
   }
   std::vector<std::string> contents;
   for (size_t i = 0; i < numbers.size(); ++i) {
@@ -161,11 +156,7 @@ StatusOr<std::string> SmsCenter::Send(const std::string& account,
     reports_needed += rule ? std::max(rule->reports, 1) : 1;
   }
   if (pending_.size() + reports_needed > settings_.max_pending_reports) {
-    // The cloud's flow-control code and text (spec alicom §6.4, from
-    // nocobase/nocobase#778), here for the emulator's own bound
-    // (alicom.max_pending_reports).
-    return BusinessError("isv.BUSINESS_LIMIT_CONTROL",
-                         "触发分钟级流控Permits:1");
+    return SmsFlowControlError();
   }
 
   // "<18 digits>^0", as the docs' examples (spec alicom §6.1).
@@ -265,10 +256,10 @@ std::optional<TimePoint> SmsCenter::NextDue() const {
 
 StatusOr<SendDetailsPage> SmsCenter::QuerySendDetails(
     const SendDetailsQuery& query, TimePoint now) const {
-  const Status invalid = BusinessError("isv.INVALID_PARAMETERS", "参数异常");
+  const Status invalid = SmsBusinessError("isv.INVALID_PARAMETERS");
   // Exactly one number per query (spec alicom §6.3).
   if (!IsMainlandMobileNumber(query.phone_number)) {
-    return BusinessError("isv.MOBILE_NUMBER_ILLEGAL", "非法手机号");
+    return SmsBusinessError("isv.MOBILE_NUMBER_ILLEGAL");
   }
   const std::string& d = query.send_date;
   if (d.size() != 8 || !std::all_of(d.begin(), d.end(), ::isdigit)) {

@@ -18,33 +18,11 @@ namespace {
 // Insertion-ordered, so fields come out in the order of the docs' examples.
 using json = nlohmann::ordered_json;
 
-// Gateway errors carry their HTTP status in the table of spec alicom §2.5.
-Status GatewayError(const std::string& code, const std::string& message) {
-  return Status(StatusCode::kInvalidArgument, message, code);
-}
-
-Status Missing(const std::string& name) {
-  return GatewayError("MissingParameter",
-                      "The input parameter \"" + name +
-                          "\" that is mandatory for processing this request "
-                          "is not supplied.");
-}
-
 // RFC 4122 layout in uppercase, as the cloud's RequestIds (spec alicom §2.5).
 std::string RequestId(Random& random) {
   std::string hex = random.UpperHex(32);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
          "-" + hex.substr(16, 4) + "-" + hex.substr(20);
-}
-
-// Timestamps come as yyyy-MM-ddTHH:mm:ssZ; fractional seconds are accepted
-// too (spec alicom §9 leaves it open).
-std::optional<TimePoint> ParseTimestamp(std::string text) {
-  size_t dot = text.find('.');
-  if (dot != std::string::npos && !text.empty() && text.back() == 'Z') {
-    text = text.substr(0, dot) + "Z";
-  }
-  return ParseIso8601(text);
 }
 
 void AppendXml(pugi::xml_node parent, const std::string& name,
@@ -85,8 +63,7 @@ StatusOr<std::vector<std::string>> JsonStringArray(const std::string& text,
                                                    bool objects_as_json) {
   json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_array()) {
-    return Status(StatusCode::kFailedPrecondition,
-                  "JSON参数不合法，只接受字符串值", "isv.INVALID_JSON_PARAM");
+    return PopErrorStatus("isv.INVALID_JSON_PARAM");
   }
   std::vector<std::string> out;
   for (const json& item : parsed) {
@@ -95,8 +72,7 @@ StatusOr<std::vector<std::string>> JsonStringArray(const std::string& text,
     } else if (objects_as_json && item.is_object()) {
       out.push_back(JsonText(item));
     } else {
-      return Status(StatusCode::kFailedPrecondition,
-                    "JSON参数不合法，只接受字符串值", "isv.INVALID_JSON_PARAM");
+      return PopErrorStatus("isv.INVALID_JSON_PARAM");
     }
   }
   return out;
@@ -115,23 +91,20 @@ struct PopApi::Call {
   std::string host;
   std::string action;
   bool xml = false;
-  std::map<std::string, std::string> params;  // query + form, decoded
-  std::map<std::string, std::string> query;   // query only, for V3
+  PopParams params;
   std::string uid;
 
   const std::string* Param(const std::string& name) const {
-    auto it = params.find(name);
-    return it == params.end() ? nullptr : &it->second;
+    return params.Find(name);
   }
 };
 
 PopApi::PopApi(AlicomService* alicom, const CredentialStore* credentials,
                Random* random, const Clock* real_clock, PopApiOptions options)
     : alicom_(alicom),
-      credentials_(credentials),
       random_(random),
-      real_clock_(real_clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      authenticator_(credentials, real_clock, options_.policy) {}
 
 bool PopApi::IsPopRequest(const HttpRequest& request) {
   if (request.Header("x-acs-action")) return true;
@@ -172,7 +145,7 @@ HttpResponse PopApi::Handle(const HttpRequest& request) {
   // alicom §6.4). Field order follows the docs' examples.
   if (kind.kind == PopErrorKind::kBusiness) {
     return Render(call, kind.http_status,
-                  json{{"Message", error.message()},
+                  json{{"Message", PopWireMessage(error)},
                        {"RequestId", call.request_id},
                        {"Code", error.error_code()}},
                   /*gateway_error=*/false);
@@ -184,16 +157,15 @@ HttpResponse PopApi::TransportError(int status, const std::string& code,
                                     const std::string& message,
                                     const HttpRequest& request) {
   Call call{.request_id = RequestId(*random_), .host = request.Host()};
-  ParseFormParams(request.raw_query(), call.query);
-  call.params = call.query;
+  ParseFormParams(request.raw_query(), call.params.query);
+  call.params.all = call.params.query;
   if (const std::string* format = call.Param("Format")) {
     call.xml = EqualsIgnoreCase(*format, "XML");
   }
   call.action =
       request.Header("x-acs-action")
           .value_or(call.Param("Action") ? *call.Param("Action") : "");
-  return GatewayResponse(call, status,
-                         Status(StatusCode::kInvalidArgument, message, code));
+  return GatewayResponse(call, status, PopErrorStatus(code, message));
 }
 
 // Gateway errors carry HostId and Recommend (spec alicom §2.5).
@@ -202,7 +174,7 @@ HttpResponse PopApi::GatewayResponse(const Call& call, int status,
   const Action* action = FindAction(call.action);
   const std::string product(action ? action->product : "Dysmsapi");
   json body = {{"RequestId", call.request_id},
-               {"Message", error.message()},
+               {"Message", PopWireMessage(error)},
                {"HostId", call.host},
                {"Code", error.error_code()},
                {"Recommend",
@@ -228,42 +200,28 @@ HttpResponse PopApi::Render(const Call& call, int status, const json& body,
 }
 
 StatusOr<json> PopApi::Dispatch(const HttpRequest& request, Call& call) {
-  ParseFormParams(request.raw_query(), call.query);
-  call.params = call.query;
-  if (IsForm(request)) ParseFormParams(request.body, call.params);
+  ParseFormParams(request.raw_query(), call.params.query);
+  call.params.all = call.params.query;
+  if (IsForm(request)) ParseFormParams(request.body, call.params.all);
   // Parameters end up in JSON and XML bodies, the outbox and receipts: only
   // text can go there. UNCONFIRMED: the cloud's code for such a value; this
   // is its code for a parameter it cannot accept.
-  for (const auto& [name, value] : call.params) {
+  for (const auto& [name, value] : call.params.all) {
     if (!IsValidUtf8(name) || !IsValidUtf8(value)) {
-      return GatewayError(
+      return PopErrorStatus(
           "InvalidParameter",
           "The specified parameter \"" + name + "\" is not valid UTF-8.");
     }
   }
-  const bool v3 = request.Header("Authorization")
-                      .value_or("")
-                      .starts_with("ACS3-HMAC-SHA256");
+  const bool v3 = IsPopV3(request);
   if (const std::string* format = call.Param("Format"); format && !v3) {
     call.xml = EqualsIgnoreCase(*format, "XML");
   }
   call.action = v3 ? request.Header("x-acs-action").value_or("")
                    : (call.Param("Action") ? *call.Param("Action") : "");
 
-  Principal principal;
-  if (options_.policy.mode == AuthMode::kOff) {
-    principal.account_id = options_.policy.default_account;
-    const std::string* key = call.Param("AccessKeyId");
-    if (key != nullptr) {
-      if (auto found = credentials_->Lookup(*key); found.ok()) {
-        principal = *found;
-      }
-    }
-  } else if (v3) {
-    MNS_ASSIGN_OR_RETURN(principal, AuthenticateV3(request, call));
-  } else {
-    MNS_ASSIGN_OR_RETURN(principal, AuthenticateV1(request, call));
-  }
+  MNS_ASSIGN_OR_RETURN(Principal principal,
+                       authenticator_.Authenticate(request, call.params));
   auto uid = options_.uid_of_account.find(principal.account_id);
   call.uid =
       uid == options_.uid_of_account.end() ? principal.account_id : uid->second;
@@ -271,127 +229,12 @@ StatusOr<json> PopApi::Dispatch(const HttpRequest& request, Call& call) {
   const std::string version =
       v3 ? request.Header("x-acs-version").value_or("")
          : (call.Param("Version") ? *call.Param("Version") : "");
-  if (call.action.empty()) return Missing("Action");
-  if (version.empty()) return Missing("Version");
+  if (call.action.empty()) return PopMissingParameterError("Action");
+  if (version.empty()) return PopMissingParameterError("Version");
   const Action* action = FindAction(call.action);
-  if (action == nullptr) {
-    return GatewayError(
-        "InvalidAction.NotFound",
-        "Specified api is not found, please check your url and method.");
-  }
-  if (version != action->version) {
-    return GatewayError("InvalidVersion",
-                        "Specified parameter Version is not valid.");
-  }
+  if (action == nullptr) return PopErrorStatus("InvalidAction.NotFound");
+  if (version != action->version) return PopErrorStatus("InvalidVersion");
   return (this->*(action->handler))(call);
-}
-
-StatusOr<Principal> PopApi::AuthenticateV1(const HttpRequest& request,
-                                           Call& call) {
-  for (const char* name : {"AccessKeyId", "Signature", "SignatureNonce",
-                           "Timestamp", "Action", "Version"}) {
-    if (call.Param(name) == nullptr) return Missing(name);
-  }
-  if (!ParseTimestamp(*call.Param("Timestamp"))) {
-    return GatewayError(
-        "InvalidTimeStamp.Format",
-        "Specified time stamp or date value is not well formatted.");
-  }
-  auto principal = credentials_->Lookup(*call.Param("AccessKeyId"));
-  if (!principal.ok() || principal->temporary()) {
-    return GatewayError("InvalidAccessKeyId.NotFound",
-                        "Specified access key is not found.");
-  }
-  if (!options_.policy.WithinSkew(real_clock_->Now(),
-                                  *ParseTimestamp(*call.Param("Timestamp")))) {
-    return GatewayError("InvalidTimeStamp.Expired",
-                        "Specified time stamp or date value is expired.");
-  }
-  const std::string string_to_sign =
-      PopV1StringToSign(request.method, call.params);
-  if (PopV1Signature(principal->access_key_secret, string_to_sign) !=
-      *call.Param("Signature")) {
-    MNS_RETURN_IF_ERROR(
-        SignatureMismatch(string_to_sign, principal->access_key_id));
-  }
-  MNS_RETURN_IF_ERROR(CheckNonce(*call.Param("SignatureNonce")));
-  return principal;
-}
-
-StatusOr<Principal> PopApi::AuthenticateV3(const HttpRequest& request,
-                                           Call& call) {
-  auto auth = ParseAcsAuthorization(request.Header("Authorization").value());
-  if (!auth) {
-    return GatewayError("IncompleteSignature",
-                        "The request signature does not conform to Aliyun "
-                        "standards.");
-  }
-  for (const char* name : {"x-acs-action", "x-acs-version", "x-acs-date",
-                           "x-acs-signature-nonce"}) {
-    if (!request.Header(name)) return Missing(name);
-  }
-  const std::string date = *request.Header("x-acs-date");
-  if (!ParseTimestamp(date)) {
-    return GatewayError(
-        "InvalidTimeStamp.Format",
-        "Specified time stamp or date value is not well formatted.");
-  }
-  auto principal = credentials_->Lookup(auth->access_key_id);
-  if (!principal.ok() || principal->temporary()) {
-    return GatewayError("InvalidAccessKeyId.NotFound",
-                        "Specified access key is not found.");
-  }
-  if (!options_.policy.WithinSkew(real_clock_->Now(), *ParseTimestamp(date))) {
-    return GatewayError("InvalidTimeStamp.Expired",
-                        "Specified time stamp or date value is expired.");
-  }
-  if (auto hash = request.Header("x-acs-content-sha256");
-      hash && *hash != HexLower(Sha256(request.body))) {
-    return GatewayError("ContentSHA256NotMatched",
-                        "The x-acs-content-sha256 header does not match the "
-                        "body.");
-  }
-  const std::string string_to_sign = PopV3StringToSign(
-      PopV3CanonicalRequest(request, call.query, auth->signed_headers));
-  if (PopV3Signature(principal->access_key_secret, string_to_sign) !=
-      auth->signature) {
-    MNS_RETURN_IF_ERROR(
-        SignatureMismatch(string_to_sign, principal->access_key_id));
-  }
-  MNS_RETURN_IF_ERROR(CheckNonce(*request.Header("x-acs-signature-nonce")));
-  return principal;
-}
-
-Status PopApi::SignatureMismatch(const std::string& string_to_sign,
-                                 const std::string& access_key_id) {
-  if (!options_.policy.RefusesBadSignature("a bad POP signature from " +
-                                           access_key_id)) {
-    return OkStatus();
-  }
-  // Java and Go compare this suffix with their own string to sign (spec
-  // alicom §2.5): it must be exact.
-  return GatewayError("SignatureDoesNotMatch",
-                      "Specified signature is not matched with our "
-                      "calculation. server string to sign is:" +
-                          string_to_sign);
-}
-
-Status PopApi::CheckNonce(const std::string& nonce) {
-  const TimePoint now = real_clock_->Now();
-  std::lock_guard<std::mutex> lock(nonce_mutex_);
-  // A nonce older than the skew window cannot be replayed anyway: its
-  // Timestamp would be refused.
-  while (!nonce_order_.empty() && now - nonce_order_.front().first >
-                                      options_.policy.max_clock_skew * 2) {
-    nonces_.erase(nonce_order_.front().second);
-    nonce_order_.pop_front();
-  }
-  if (!nonces_.insert(nonce).second) {
-    return GatewayError("SignatureNonceUsed",
-                        "Specified signature nonce was used already.");
-  }
-  nonce_order_.emplace_back(now, nonce);
-  return OkStatus();
 }
 
 StatusOr<json> PopApi::SendSms(const Call& call) {
@@ -399,7 +242,7 @@ StatusOr<json> PopApi::SendSms(const Call& call) {
   // §2.4 step 1).
   for (const char* name : {"PhoneNumbers", "SignName", "TemplateCode"}) {
     if (call.Param(name) == nullptr || call.Param(name)->empty()) {
-      return Missing(name);
+      return PopMissingParameterError(name);
     }
   }
   SendSmsRequest request{.sign_names = {*call.Param("SignName")},
@@ -427,7 +270,7 @@ StatusOr<json> PopApi::SendSms(const Call& call) {
 
 StatusOr<json> PopApi::SendBatchSms(const Call& call) {
   for (const char* name : {"PhoneNumberJson", "SignNameJson", "TemplateCode"}) {
-    if (call.Param(name) == nullptr) return Missing(name);
+    if (call.Param(name) == nullptr) return PopMissingParameterError(name);
   }
   SendSmsRequest request{.template_code = *call.Param("TemplateCode")};
   MNS_ASSIGN_OR_RETURN(request.phone_numbers,
@@ -450,8 +293,7 @@ StatusOr<json> PopApi::SendBatchSms(const Call& call) {
   if (n == 0 || n > 100 || request.sign_names.size() != n ||
       !same_length(request.template_params) ||
       !same_length(request.up_extend_codes)) {
-    return Status(StatusCode::kFailedPrecondition, "参数异常",
-                  "isv.INVALID_PARAMETERS");
+    return PopErrorStatus("isv.INVALID_PARAMETERS");
   }
   MNS_ASSIGN_OR_RETURN(std::string biz_id, alicom_->SendSms(call.uid, request));
   return json{{"Message", "OK"},
@@ -463,7 +305,7 @@ StatusOr<json> PopApi::SendBatchSms(const Call& call) {
 StatusOr<json> PopApi::QuerySendDetails(const Call& call) {
   for (const char* name :
        {"PhoneNumber", "SendDate", "PageSize", "CurrentPage"}) {
-    if (call.Param(name) == nullptr) return Missing(name);
+    if (call.Param(name) == nullptr) return PopMissingParameterError(name);
   }
   SendDetailsQuery query{.account = call.uid,
                          .phone_number = *call.Param("PhoneNumber"),
@@ -475,8 +317,7 @@ StatusOr<json> PopApi::QuerySendDetails(const Call& call) {
     auto [end, ec] =
         std::from_chars(text.data(), text.data() + text.size(), *target);
     if (ec != std::errc() || end != text.data() + text.size()) {
-      return Status(StatusCode::kFailedPrecondition, "参数异常",
-                    "isv.INVALID_PARAMETERS");
+      return PopErrorStatus("isv.INVALID_PARAMETERS");
     }
   }
   MNS_ASSIGN_OR_RETURN(SendDetailsPage page, alicom_->QuerySendDetails(query));
@@ -502,7 +343,8 @@ StatusOr<json> PopApi::QuerySendDetails(const Call& call) {
 
 StatusOr<json> PopApi::QueryTokenForMnsQueue(const Call& call) {
   const std::string* type = call.Param("MessageType");
-  if (type == nullptr || type->empty()) return Missing("MessageType");
+  if (type == nullptr || type->empty())
+    return PopMissingParameterError("MessageType");
   const std::string* queue = call.Param("QueueName");
   MNS_ASSIGN_OR_RETURN(
       MessageToken token,

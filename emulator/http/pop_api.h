@@ -8,18 +8,14 @@
 #ifndef MNS_EMULATOR_HTTP_POP_API_H_
 #define MNS_EMULATOR_HTTP_POP_API_H_
 
-#include <deque>
-#include <functional>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <unordered_set>
 
 #include "client/common/clock.h"
 #include "client/common/random.h"
 #include "emulator/http/auth_policy.h"
-#include "emulator/http/mns_api.h"
+#include "emulator/http/pop_auth.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/alicom_service.h"
 #include "emulator/service/credentials.h"
@@ -66,14 +62,6 @@ class PopApi {
 
   StatusOr<nlohmann::ordered_json> Dispatch(const HttpRequest& request,
                                             Call& call);
-  StatusOr<Principal> AuthenticateV1(const HttpRequest& request, Call& call);
-  StatusOr<Principal> AuthenticateV3(const HttpRequest& request, Call& call);
-  // SignatureNonceUsed for a nonce seen within the skew window.
-  Status CheckNonce(const std::string& nonce);
-  // SignatureDoesNotMatch quoting the server's string to sign, or in loose
-  // mode a logged warning and OK.
-  Status SignatureMismatch(const std::string& string_to_sign,
-                           const std::string& access_key_id);
   // A gateway error's XML root is <Error>; other bodies are
   // <ActionResponse>.
   HttpResponse Render(const Call& call, int status,
@@ -88,16 +76,9 @@ class PopApi {
   StatusOr<nlohmann::ordered_json> QueryTokenForMnsQueue(const Call& call);
 
   AlicomService* alicom_;
-  const CredentialStore* credentials_;
   Random* random_;
-  const Clock* real_clock_;
   const PopApiOptions options_;
-
-  // Nonces seen within twice the skew window, and the same in arrival order
-  // so that expiry pops from the front: O(1) amortised per request.
-  std::mutex nonce_mutex_;
-  std::unordered_set<std::string> nonces_;
-  std::deque<std::pair<TimePoint, std::string>> nonce_order_;
+  PopAuthenticator authenticator_;
 };
 
 }  // namespace mns::emulator

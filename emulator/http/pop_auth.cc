@@ -5,6 +5,8 @@
 
 #include "client/common/crypto.h"
 #include "client/common/strings.h"
+#include "client/common/time_format.h"
+#include "emulator/http/pop_errors.h"
 
 namespace mns::emulator {
 
@@ -118,6 +120,135 @@ std::string PopV3StringToSign(std::string_view canonical_request) {
 std::string PopV3Signature(std::string_view secret,
                            std::string_view string_to_sign) {
   return HexLower(HmacSha256(secret, string_to_sign));
+}
+
+bool IsPopV3(const HttpRequest& request) {
+  return request.Header("Authorization")
+      .value_or("")
+      .starts_with("ACS3-HMAC-SHA256");
+}
+
+namespace {
+
+// Timestamps come as yyyy-MM-ddTHH:mm:ssZ; fractional seconds are accepted
+// too (spec alicom §9 leaves it open).
+std::optional<TimePoint> ParsePopTimestamp(std::string text) {
+  size_t dot = text.find('.');
+  if (dot != std::string::npos && text.back() == 'Z') {
+    text = text.substr(0, dot) + "Z";
+  }
+  return ParseIso8601(text);
+}
+
+}  // namespace
+
+PopAuthenticator::PopAuthenticator(const CredentialStore* credentials,
+                                   const Clock* clock, AuthPolicy policy)
+    : credentials_(credentials), clock_(clock), policy_(std::move(policy)) {}
+
+StatusOr<Principal> PopAuthenticator::Authenticate(const HttpRequest& request,
+                                                   const PopParams& params) {
+  if (policy_.mode == AuthMode::kOff) {
+    if (const std::string* key = params.Find("AccessKeyId")) {
+      if (auto found = credentials_->Lookup(*key); found.ok()) return found;
+    }
+    Principal principal;
+    principal.account_id = policy_.default_account;
+    return principal;
+  }
+  return IsPopV3(request) ? AuthenticateV3(request, params)
+                          : AuthenticateV1(request, params);
+}
+
+StatusOr<Principal> PopAuthenticator::AuthenticateV1(const HttpRequest& request,
+                                                     const PopParams& params) {
+  for (const char* name : {"AccessKeyId", "Signature", "SignatureNonce",
+                           "Timestamp", "Action", "Version"}) {
+    if (params.Find(name) == nullptr) return PopMissingParameterError(name);
+  }
+  MNS_ASSIGN_OR_RETURN(
+      Principal principal,
+      CheckKeyAndTime(*params.Find("AccessKeyId"), *params.Find("Timestamp")));
+  const std::string string_to_sign =
+      PopV1StringToSign(request.method, params.all);
+  if (PopV1Signature(principal.access_key_secret, string_to_sign) !=
+      *params.Find("Signature")) {
+    MNS_RETURN_IF_ERROR(
+        SignatureMismatch(string_to_sign, principal.access_key_id));
+  }
+  MNS_RETURN_IF_ERROR(CheckNonce(*params.Find("SignatureNonce")));
+  return principal;
+}
+
+StatusOr<Principal> PopAuthenticator::AuthenticateV3(const HttpRequest& request,
+                                                     const PopParams& params) {
+  auto auth = ParseAcsAuthorization(request.Header("Authorization").value());
+  if (!auth) return PopErrorStatus("IncompleteSignature");
+  for (const char* name : {"x-acs-action", "x-acs-version", "x-acs-date",
+                           "x-acs-signature-nonce"}) {
+    if (!request.Header(name)) return PopMissingParameterError(name);
+  }
+  MNS_ASSIGN_OR_RETURN(
+      Principal principal,
+      CheckKeyAndTime(auth->access_key_id, *request.Header("x-acs-date")));
+  if (auto hash = request.Header("x-acs-content-sha256");
+      hash && *hash != HexLower(Sha256(request.body))) {
+    return PopErrorStatus("ContentSHA256NotMatched");
+  }
+  const std::string string_to_sign = PopV3StringToSign(
+      PopV3CanonicalRequest(request, params.query, auth->signed_headers));
+  if (PopV3Signature(principal.access_key_secret, string_to_sign) !=
+      auth->signature) {
+    MNS_RETURN_IF_ERROR(
+        SignatureMismatch(string_to_sign, principal.access_key_id));
+  }
+  MNS_RETURN_IF_ERROR(CheckNonce(*request.Header("x-acs-signature-nonce")));
+  return principal;
+}
+
+StatusOr<Principal> PopAuthenticator::CheckKeyAndTime(
+    const std::string& access_key_id, const std::string& timestamp) const {
+  const std::optional<TimePoint> signed_at = ParsePopTimestamp(timestamp);
+  if (!signed_at) return PopErrorStatus("InvalidTimeStamp.Format");
+  auto principal = credentials_->Lookup(access_key_id);
+  if (!principal.ok() || principal->temporary()) {
+    return PopErrorStatus("InvalidAccessKeyId.NotFound");
+  }
+  if (!policy_.WithinSkew(clock_->Now(), *signed_at)) {
+    return PopErrorStatus("InvalidTimeStamp.Expired");
+  }
+  return principal;
+}
+
+Status PopAuthenticator::SignatureMismatch(
+    const std::string& string_to_sign, const std::string& access_key_id) const {
+  if (!policy_.RefusesBadSignature("a bad POP signature from " +
+                                   access_key_id)) {
+    return OkStatus();
+  }
+  // Java and Go compare this suffix with their own string to sign (spec
+  // alicom §2.5): it must be exact.
+  return PopErrorStatus("SignatureDoesNotMatch",
+                        "Specified signature is not matched with our "
+                        "calculation. server string to sign is:" +
+                            string_to_sign);
+}
+
+Status PopAuthenticator::CheckNonce(const std::string& nonce) {
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(nonce_mutex_);
+  // A nonce older than the skew window cannot be replayed anyway: its
+  // Timestamp would be refused.
+  while (!nonce_order_.empty() &&
+         now - nonce_order_.front().first > policy_.max_clock_skew * 2) {
+    nonces_.erase(nonce_order_.front().second);
+    nonce_order_.pop_front();
+  }
+  if (!nonces_.insert(nonce).second) {
+    return PopErrorStatus("SignatureNonceUsed");
+  }
+  nonce_order_.emplace_back(now, nonce);
+  return OkStatus();
 }
 
 }  // namespace mns::emulator

@@ -23,5 +23,33 @@ TEST(PopErrorTest, CodesOutsideTheTableFollowTheCloudsPrefixes) {
   EXPECT_EQ(unknown.http_status, 400);
 }
 
+TEST(PopErrorTest, FixedTextsComeFromTheTable) {
+  // The core says only the code; the wire text is the table's.
+  const Status from_core(StatusCode::kInvalidArgument, "",
+                         "isv.MOBILE_NUMBER_ILLEGAL");
+  EXPECT_EQ(PopWireMessage(from_core), "非法手机号");
+  EXPECT_EQ(PopWireMessage(PopErrorStatus("InvalidVersion")),
+            "Specified parameter Version is not valid.");
+  // A text that names a value travels in the Status.
+  EXPECT_EQ(PopWireMessage(PopMissingParameterError("Action")),
+            "The input parameter \"Action\" that is mandatory for processing "
+            "this request is not supplied.");
+  EXPECT_EQ(PopWireMessage(PopErrorStatus("Something.Else")), "");
+}
+
+TEST(PopErrorTest, AStatusCodeFollowsTheRowsHttpStatus) {
+  EXPECT_EQ(PopErrorStatus("InvalidAccessKeyId.NotFound").code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(PopErrorStatus("Forbidden.RAM").code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(PopErrorStatus("InternalError").code(), StatusCode::kInternal);
+  EXPECT_EQ(PopErrorStatus("ServiceUnavailable").code(),
+            StatusCode::kUnavailable);
+  EXPECT_EQ(PopErrorStatus("SignatureNonceUsed").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(PopErrorStatus("isv.INVALID_PARAMETERS").error_code(),
+            "isv.INVALID_PARAMETERS");
+}
+
 }  // namespace
 }  // namespace mns::emulator
