@@ -24,10 +24,10 @@
 #include <utility>
 #include <vector>
 
-#include "client/common/clock.h"
-#include "client/common/status.h"
-#include "client/common/testing/eventually.h"
 #include "mns/alicom_client.h"
+#include "mns/common/clock.h"
+#include "mns/common/status.h"
+#include "mns/common/testing/eventually.h"
 #include "mns/mns_client.h"
 
 namespace mns::conformance {

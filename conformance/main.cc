@@ -15,10 +15,10 @@
 #include <sstream>
 #include <thread>
 
-#include "client/common/random.h"
-#include "client/common/testing/subprocess.h"
 #include "conformance/conformance.h"
 #include "conformance/report.h"
+#include "mns/common/random.h"
+#include "mns/common/testing/subprocess.h"
 
 namespace mns::conformance {
 namespace {

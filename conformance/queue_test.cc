@@ -7,9 +7,9 @@
 #include <set>
 #include <thread>
 
-#include "client/common/crypto.h"
 #include "client/testing/signing.h"
 #include "conformance/conformance.h"
+#include "mns/common/crypto.h"
 
 namespace mns::conformance {
 namespace {

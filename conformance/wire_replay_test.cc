@@ -10,10 +10,10 @@
 #include <pugixml.hpp>
 #include <set>
 
-#include "client/common/random.h"
-#include "client/common/xml.h"
 #include "client/testing/signing.h"
 #include "conformance/conformance.h"
+#include "mns/common/random.h"
+#include "mns/common/xml.h"
 
 namespace mns::conformance {
 namespace {

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "client/common/status.h"
 #include "emulator/core/queue_attributes.h"
 #include "emulator/core/settings.h"
 #include "emulator/http/mns_api.h"
 #include "emulator/service/alicom_service.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 

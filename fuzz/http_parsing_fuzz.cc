@@ -1,10 +1,10 @@
 // Query strings, headers and the MNS signature input: decoding never
 // crashes, and percent-decoding what was percent-encoded gives it back.
-#include "client/common/time_format.h"
 #include "emulator/http/mns_auth.h"
 #include "emulator/http/pop_auth.h"
 #include "emulator/http/wire.h"
 #include "fuzz/fuzz_support.h"
+#include "mns/common/time_format.h"
 
 using namespace mns;
 using namespace mns::emulator;

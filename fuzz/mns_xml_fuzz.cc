@@ -4,10 +4,10 @@
 // message (issue 16: &#1; was accepted and then broke every receive).
 #include <pugixml.hpp>
 
-#include "client/common/strings.h"
-#include "client/common/xml.h"
 #include "emulator/http/mns_xml.h"
 #include "fuzz/fuzz_support.h"
+#include "mns/common/strings.h"
+#include "mns/common/xml.h"
 
 using namespace mns;
 using namespace mns::emulator;

@@ -7,11 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
-#include "client/common/strings.h"
-#include "client/common/xml.h"
 #include "emulator/config.h"
 #include "emulator/http/server.h"
 #include "fuzz/fuzz_support.h"
+#include "mns/common/strings.h"
+#include "mns/common/xml.h"
 
 using namespace mns;
 using namespace mns::emulator;

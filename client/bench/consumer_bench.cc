@@ -13,10 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include "client/common/crypto.h"
 #include "emulator/http/server.h"
 #include "mns/alicom_client.h"
 #include "mns/alicom_consumer.h"
+#include "mns/common/crypto.h"
 #include "mns/mns_client.h"
 #include "mns/token_provider.h"
 

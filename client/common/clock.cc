@@ -1,4 +1,4 @@
-#include "client/common/clock.h"
+#include "mns/common/clock.h"
 
 #include <memory>
 

@@ -1,4 +1,4 @@
-#include "client/common/crypto.h"
+#include "mns/common/crypto.h"
 
 #include <gtest/gtest.h>
 

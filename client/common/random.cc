@@ -1,4 +1,4 @@
-#include "client/common/random.h"
+#include "mns/common/random.h"
 
 namespace mns {
 

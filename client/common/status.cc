@@ -1,4 +1,4 @@
-#include "client/common/status.h"
+#include "mns/common/status.h"
 
 namespace mns {
 

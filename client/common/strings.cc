@@ -1,4 +1,4 @@
-#include "client/common/strings.h"
+#include "mns/common/strings.h"
 
 #include <strings.h>
 

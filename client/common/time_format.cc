@@ -1,4 +1,4 @@
-#include "client/common/time_format.h"
+#include "mns/common/time_format.h"
 
 #include <array>
 #include <cctype>

@@ -1,8 +1,8 @@
-#include "client/common/time_format.h"
+#include "mns/common/time_format.h"
 
 #include <gtest/gtest.h>
 
-#include "client/common/testing/scoped_time_zone.h"
+#include "mns/common/testing/scoped_time_zone.h"
 
 namespace mns {
 namespace {

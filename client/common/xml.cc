@@ -1,8 +1,8 @@
-#include "client/common/xml.h"
+#include "mns/common/xml.h"
 
 #include <charconv>
 
-#include "client/common/strings.h"
+#include "mns/common/strings.h"
 
 namespace mns {
 namespace {

@@ -3,12 +3,12 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "client/common/random.h"
-#include "client/common/time_format.h"
 #include "client/src/client_core.h"
 #include "client/src/pop_signer.h"
 #include "client/src/retry.h"
 #include "client/src/transport.h"
+#include "mns/common/random.h"
+#include "mns/common/time_format.h"
 
 namespace mns {
 namespace {

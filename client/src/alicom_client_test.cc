@@ -5,9 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "client/common/testing/scoped_time_zone.h"
 #include "client/src/pop_signer.h"
 #include "client/testing/fake_transport.h"
+#include "mns/common/testing/scoped_time_zone.h"
 
 namespace mns {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "client/common/random.h"
 #include "client/src/retry.h"
+#include "mns/common/random.h"
 
 namespace mns {
 namespace {

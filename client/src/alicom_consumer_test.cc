@@ -8,8 +8,8 @@
 #include <set>
 #include <thread>
 
-#include "client/common/crypto.h"
 #include "client/testing/alicom_emulator_fixture.h"
+#include "mns/common/crypto.h"
 #include "mns/reconciler.h"
 
 namespace mns {

@@ -9,10 +9,10 @@
 #include <mutex>
 #include <thread>
 
-#include "client/common/crypto.h"
-#include "client/common/testing/eventually.h"
 #include "client/src/transport.h"
 #include "mns/alicom_consumer.h"
+#include "mns/common/crypto.h"
+#include "mns/common/testing/eventually.h"
 
 namespace mns {
 namespace {

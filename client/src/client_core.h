@@ -7,9 +7,9 @@
 
 #include <memory>
 
-#include "client/common/clock.h"
-#include "client/common/random.h"
 #include "client/src/transport.h"
+#include "mns/common/clock.h"
+#include "mns/common/random.h"
 #include "mns/options.h"
 
 namespace mns::internal {

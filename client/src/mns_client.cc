@@ -3,15 +3,15 @@
 #include <charconv>
 #include <pugixml.hpp>
 
-#include "client/common/crypto.h"
-#include "client/common/random.h"
-#include "client/common/strings.h"
-#include "client/common/time_format.h"
-#include "client/common/xml.h"
 #include "client/src/client_core.h"
 #include "client/src/mns_signer.h"
 #include "client/src/retry.h"
 #include "client/src/transport.h"
+#include "mns/common/crypto.h"
+#include "mns/common/random.h"
+#include "mns/common/strings.h"
+#include "mns/common/time_format.h"
+#include "mns/common/xml.h"
 
 namespace mns {
 namespace {

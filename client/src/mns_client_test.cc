@@ -8,8 +8,8 @@
 #include <deque>
 #include <mutex>
 
-#include "client/common/crypto.h"
 #include "client/testing/fake_transport.h"
+#include "mns/common/crypto.h"
 
 namespace mns {
 namespace {

@@ -2,9 +2,9 @@
 
 #include <map>
 
-#include "client/common/crypto.h"
-#include "client/common/strings.h"
-#include "client/common/time_format.h"
+#include "mns/common/crypto.h"
+#include "mns/common/strings.h"
+#include "mns/common/time_format.h"
 
 namespace mns::internal {
 namespace {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "client/common/clock.h"
+#include "mns/common/clock.h"
 #include "mns/credentials.h"
 
 namespace mns::internal {

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "client/common/crypto.h"
-#include "client/common/time_format.h"
+#include "mns/common/crypto.h"
+#include "mns/common/time_format.h"
 
 namespace mns::internal {
 

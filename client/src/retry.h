@@ -5,10 +5,10 @@
 
 #include <functional>
 
-#include "client/common/clock.h"
-#include "client/common/random.h"
-#include "client/common/status.h"
 #include "client/src/transport.h"
+#include "mns/common/clock.h"
+#include "mns/common/random.h"
+#include "mns/common/status.h"
 #include "mns/options.h"
 
 namespace mns::internal {

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string_view>
 
-#include "client/common/strings.h"
+#include "mns/common/strings.h"
 
 namespace mns::internal {
 namespace {

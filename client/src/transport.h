@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "client/common/clock.h"
-#include "client/common/status.h"
+#include "mns/common/clock.h"
+#include "mns/common/status.h"
 
 namespace mns::internal {
 

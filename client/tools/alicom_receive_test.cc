@@ -13,9 +13,9 @@
 #include <optional>
 #include <sstream>
 
-#include "client/common/testing/eventually.h"
-#include "client/common/testing/subprocess.h"
 #include "client/testing/alicom_emulator_fixture.h"
+#include "mns/common/testing/eventually.h"
+#include "mns/common/testing/subprocess.h"
 
 namespace mns {
 namespace {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "client/common/status.h"
+#include "mns/common/status.h"
 
 namespace mns::tools {
 

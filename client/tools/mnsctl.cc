@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "client/common/time_format.h"
 #include "client/tools/command_line.h"
+#include "mns/common/time_format.h"
 #include "mns/mns_client.h"
 
 namespace {

@@ -16,7 +16,7 @@ const TimePoint kT0 = FromUnixMillis(1'700'000'000'000);
 constexpr int64_t kMillion = 1'000'000;
 const std::string kBody(64, 'b');
 
-QueueAttributes LongLived() {
+QueueAttributeValues LongLived() {
   return {.message_retention_period = 604800, .visibility_timeout = 43200};
 }
 

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "client/common/status.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 

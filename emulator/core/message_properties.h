@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "client/common/status.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "client/common/crypto.h"
 #include "emulator/core/errors.h"
+#include "mns/common/crypto.h"
 
 namespace mns::emulator {
 namespace {
@@ -27,7 +27,7 @@ bool ParseHex(std::string_view text, uint64_t& out) {
 
 }  // namespace
 
-Queue::Queue(std::string name, QueueAttributes attributes, TimePoint now,
+Queue::Queue(std::string name, QueueAttributeValues attributes, TimePoint now,
              const QueueSettings* settings, Random* random)
     : name_(std::move(name)),
       attributes_(attributes),
@@ -36,7 +36,8 @@ Queue::Queue(std::string name, QueueAttributes attributes, TimePoint now,
       settings_(settings),
       random_(random) {}
 
-void Queue::SetAttributes(const QueueAttributes& attributes, TimePoint now) {
+void Queue::SetAttributes(const QueueAttributeValues& attributes,
+                          TimePoint now) {
   attributes_ = attributes;
   last_modify_time_ = now;
 }
@@ -159,7 +160,7 @@ Status Queue::Delete(const std::string& receipt_handle, TimePoint now) {
   return OkStatus();
 }
 
-StatusOr<VisibilityChange> Queue::ChangeVisibility(
+StatusOr<ChangedVisibility> Queue::ChangeVisibility(
     const std::string& receipt_handle, int64_t visibility_timeout_seconds,
     TimePoint now) {
   if (visibility_timeout_seconds < kMinVisibilityTimeout ||
@@ -172,7 +173,7 @@ StatusOr<VisibilityChange> Queue::ChangeVisibility(
   pending_.erase({message.next_visible_time, it->first});
   ++message.generation;
   MakePending(it->first, message, now + Seconds(visibility_timeout_seconds));
-  return VisibilityChange{
+  return ChangedVisibility{
       .receipt_handle = Handle(it->first, message),
       .next_visible_time = ToUnixMillis(message.next_visible_time)};
 }

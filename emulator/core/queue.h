@@ -20,12 +20,12 @@
 #include <tuple>
 #include <vector>
 
-#include "client/common/clock.h"
-#include "client/common/random.h"
-#include "client/common/status.h"
 #include "emulator/core/message_properties.h"
 #include "emulator/core/queue_attributes.h"
 #include "emulator/core/settings.h"
+#include "mns/common/clock.h"
+#include "mns/common/random.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 
@@ -62,7 +62,7 @@ struct MessageView {
   std::shared_ptr<const MessageProperties> properties;
 };
 
-struct VisibilityChange {
+struct ChangedVisibility {
   std::string receipt_handle;
   int64_t next_visible_time = 0;  // ms
 };
@@ -77,14 +77,14 @@ class Queue {
  public:
   // `random` supplies message ids and handle tokens; it must outlive the
   // queue.
-  Queue(std::string name, QueueAttributes attributes, TimePoint now,
+  Queue(std::string name, QueueAttributeValues attributes, TimePoint now,
         const QueueSettings* settings, Random* random);
 
   const std::string& name() const { return name_; }
-  const QueueAttributes& attributes() const { return attributes_; }
+  const QueueAttributeValues& attributes() const { return attributes_; }
   TimePoint create_time() const { return create_time_; }
   TimePoint last_modify_time() const { return last_modify_time_; }
-  void SetAttributes(const QueueAttributes& attributes, TimePoint now);
+  void SetAttributes(const QueueAttributeValues& attributes, TimePoint now);
 
   // Validates the request (body size, delay, priority) and enqueues it.
   StatusOr<SendResult> Send(const SendRequest& request, TimePoint now);
@@ -100,7 +100,7 @@ class Queue {
   // MessageNotExist for a handle that is stale (an earlier receive, a deleted
   // message, or past its NextVisibleTime).
   Status Delete(const std::string& receipt_handle, TimePoint now);
-  StatusOr<VisibilityChange> ChangeVisibility(
+  StatusOr<ChangedVisibility> ChangeVisibility(
       const std::string& receipt_handle, int64_t visibility_timeout_seconds,
       TimePoint now);
 
@@ -149,7 +149,7 @@ class Queue {
       const std::string& receipt_handle, TimePoint now);
 
   std::string name_;
-  QueueAttributes attributes_;
+  QueueAttributeValues attributes_;
   TimePoint create_time_;
   TimePoint last_modify_time_;
   const QueueSettings* settings_;

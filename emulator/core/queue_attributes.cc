@@ -35,8 +35,8 @@ Status ValidateUpdate(const QueueAttributeUpdate& update,
   return OkStatus();
 }
 
-QueueAttributes ApplyUpdate(QueueAttributes base,
-                            const QueueAttributeUpdate& update) {
+QueueAttributeValues ApplyUpdate(QueueAttributeValues base,
+                                 const QueueAttributeUpdate& update) {
   base.delay_seconds = update.delay_seconds.value_or(base.delay_seconds);
   base.maximum_message_size =
       update.maximum_message_size.value_or(base.maximum_message_size);

@@ -6,12 +6,12 @@
 #include <cstdint>
 #include <optional>
 
-#include "client/common/status.h"
 #include "emulator/core/settings.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 
-struct QueueAttributes {
+struct QueueAttributeValues {
   int64_t delay_seconds = 0;
   int64_t maximum_message_size = 65536;
   int64_t message_retention_period = 345600;
@@ -19,8 +19,8 @@ struct QueueAttributes {
   int64_t polling_wait_seconds = 0;
   bool logging_enabled = false;
 
-  friend bool operator==(const QueueAttributes&,
-                         const QueueAttributes&) = default;
+  friend bool operator==(const QueueAttributeValues&,
+                         const QueueAttributeValues&) = default;
 };
 
 struct QueueAttributeUpdate {
@@ -36,8 +36,8 @@ struct QueueAttributeUpdate {
 Status ValidateUpdate(const QueueAttributeUpdate& update,
                       const QueueSettings& settings);
 
-QueueAttributes ApplyUpdate(QueueAttributes base,
-                            const QueueAttributeUpdate& update);
+QueueAttributeValues ApplyUpdate(QueueAttributeValues base,
+                                 const QueueAttributeUpdate& update);
 
 inline constexpr int64_t kMaxDelaySeconds = 604800;
 inline constexpr int64_t kMinVisibilityTimeout = 1;

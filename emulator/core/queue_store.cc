@@ -1,7 +1,7 @@
 #include "emulator/core/queue_store.h"
 
-#include "client/common/crypto.h"
 #include "emulator/core/errors.h"
+#include "mns/common/crypto.h"
 
 namespace mns::emulator {
 
@@ -32,7 +32,8 @@ StatusOr<CreateOutcome> QueueStore::Create(
     TimePoint now) {
   MNS_RETURN_IF_ERROR(ValidateName(name));
   MNS_RETURN_IF_ERROR(ValidateUpdate(attributes, *settings_));
-  QueueAttributes effective = ApplyUpdate(QueueAttributes{}, attributes);
+  QueueAttributeValues effective =
+      ApplyUpdate(QueueAttributeValues{}, attributes);
   auto it = queues_.find(name);
   if (it != queues_.end()) {
     if (it->second->attributes() == effective) {
@@ -66,9 +67,9 @@ StatusOr<Queue*> QueueStore::Find(const std::string& name) {
 
 // A marker is the base64 of the first name of the next page, as the cloud's
 // own markers look (spec mns §3.6: NextMarker "cTE=" is base64 "q1").
-StatusOr<QueuePage> QueueStore::List(const std::string& prefix,
-                                     const std::string& marker,
-                                     int limit) const {
+StatusOr<QueueStorePage> QueueStore::List(const std::string& prefix,
+                                          const std::string& marker,
+                                          int limit) const {
   if (limit < 1 || limit > 1000) {
     return OutOfRangeError("x-mns-ret-number", 1, 1000, "items");
   }
@@ -80,7 +81,7 @@ StatusOr<QueuePage> QueueStore::List(const std::string& prefix,
     }
     start = std::max(start, *decoded);
   }
-  QueuePage page;
+  QueueStorePage page;
   for (auto it = queues_.lower_bound(start);
        it != queues_.end() && it->first.starts_with(prefix); ++it) {
     if (static_cast<int>(page.queues.size()) == limit) {

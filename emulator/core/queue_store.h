@@ -9,15 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "client/common/random.h"
-#include "client/common/status.h"
 #include "emulator/core/queue.h"
+#include "mns/common/random.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 
 enum class CreateOutcome { kCreated, kAlreadyExistsWithSameAttributes };
 
-struct QueuePage {
+struct QueueStorePage {
   std::vector<const Queue*> queues;
   std::string next_marker;  // empty on the last page
 };
@@ -42,8 +42,8 @@ class QueueStore {
 
   // Queues whose names start with `prefix`, in name order, from `marker` (a
   // NextMarker this store returned) on, at most `limit` (1..1000).
-  StatusOr<QueuePage> List(const std::string& prefix, const std::string& marker,
-                           int limit) const;
+  StatusOr<QueueStorePage> List(const std::string& prefix,
+                                const std::string& marker, int limit) const;
 
   Status ValidateName(const std::string& name) const;
   bool empty() const { return queues_.empty(); }

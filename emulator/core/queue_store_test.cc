@@ -10,7 +10,7 @@ const TimePoint kT0 = FromUnixMillis(1'700'000'000'000);
 class QueueStoreTest : public ::testing::Test {
  protected:
   QueueStoreTest() : random_(1), store_(&settings_, &random_) {}
-  std::vector<std::string> Names(const QueuePage& page) {
+  std::vector<std::string> Names(const QueueStorePage& page) {
     std::vector<std::string> out;
     for (const Queue* q : page.queues) out.push_back(q->name());
     return out;

@@ -16,7 +16,7 @@ class QueueTest : public ::testing::Test {
  protected:
   QueueTest() : random_(42) {}
 
-  Queue MakeQueue(QueueAttributes attributes = {}) {
+  Queue MakeQueue(QueueAttributeValues attributes = {}) {
     return Queue("q", attributes, kT0, &settings_, &random_);
   }
   static SendRequest Body(std::string body) {

@@ -5,9 +5,9 @@
 #include <regex>
 #include <set>
 
-#include "client/common/time_format.h"
 #include "emulator/core/errors.h"
 #include "emulator/core/json_text.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator {
 namespace {
@@ -119,7 +119,7 @@ const OutcomeRule* SmsCenter::MatchRule(const std::string& phone_number) const {
 }
 
 StatusOr<std::string> SmsCenter::Send(const std::string& account,
-                                      const SendSmsRequest& request,
+                                      const SmsSubmission& request,
                                       TimePoint now) {
   const auto& numbers = request.phone_numbers;
   if (numbers.size() > kMaxNumbersPerSend) {
@@ -254,7 +254,7 @@ std::optional<TimePoint> SmsCenter::NextDue() const {
   return pending_.begin()->due;
 }
 
-StatusOr<SendDetailsPage> SmsCenter::QuerySendDetails(
+StatusOr<SmsRecordPage> SmsCenter::QuerySendDetails(
     const SendDetailsQuery& query, TimePoint now) const {
   const Status invalid = SmsBusinessError("isv.INVALID_PARAMETERS");
   // Exactly one number per query (spec alicom §6.3).
@@ -279,7 +279,7 @@ StatusOr<SendDetailsPage> SmsCenter::QuerySendDetails(
   }
   const std::string date = BeijingDate(*day);
   const std::string phone = NormalizeNumber(query.phone_number);
-  SendDetailsPage page;
+  SmsRecordPage page;
   int64_t skip = (query.current_page - 1) * query.page_size;
   for (const auto& [key, r] : records_) {
     if (r.account != query.account || r.phone_number != phone ||

@@ -14,9 +14,9 @@
 #include <tuple>
 #include <vector>
 
-#include "client/common/clock.h"
-#include "client/common/random.h"
-#include "client/common/status.h"
+#include "mns/common/clock.h"
+#include "mns/common/random.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 
@@ -53,7 +53,7 @@ struct SmsSettings {
   size_t max_pending_reports = 100'000;
 };
 
-struct SendSmsRequest {
+struct SmsSubmission {
   std::vector<std::string> phone_numbers;
   std::vector<std::string> sign_names;  // one, or one per number
   std::string template_code;
@@ -98,7 +98,7 @@ struct SendDetailsQuery {
   int64_t current_page = 1;
 };
 
-struct SendDetailsPage {
+struct SmsRecordPage {
   int64_t total_count = 0;
   std::vector<SmsRecord> records;
 };
@@ -117,15 +117,15 @@ class SmsCenter {
   // Validates as Dysmsapi does and records one SmsRecord per number. Business
   // errors are Status values whose error_code is the isv.* code.
   StatusOr<std::string> Send(const std::string& account,
-                             const SendSmsRequest& request, TimePoint now);
+                             const SmsSubmission& request, TimePoint now);
 
   // Receipts due by `now`, in due order; applies their outcome to the
   // records.
   std::vector<DueReport> TakeDue(TimePoint now);
   std::optional<TimePoint> NextDue() const;
 
-  StatusOr<SendDetailsPage> QuerySendDetails(const SendDetailsQuery& query,
-                                             TimePoint now) const;
+  StatusOr<SmsRecordPage> QuerySendDetails(const SendDetailsQuery& query,
+                                           TimePoint now) const;
 
   // The newest record sent to `phone_number` by `account`, if any: a reply
   // is attributed to it (its SmsUpExtendCode becomes dest_code).

@@ -23,11 +23,11 @@ class SmsCenterTest : public ::testing::Test {
   SmsCenter Make(SmsSettings settings = {}) {
     return SmsCenter(std::move(settings), &random_);
   }
-  static SendSmsRequest To(std::vector<std::string> numbers) {
-    return SendSmsRequest{.phone_numbers = std::move(numbers),
-                          .sign_names = {"阿里云"},
-                          .template_code = "SMS_1",
-                          .template_params = {R"({"code":"1234"})"}};
+  static SmsSubmission To(std::vector<std::string> numbers) {
+    return SmsSubmission{.phone_numbers = std::move(numbers),
+                         .sign_names = {"阿里云"},
+                         .template_code = "SMS_1",
+                         .template_params = {R"({"code":"1234"})"}};
   }
   static std::vector<json> Bodies(const std::vector<DueReport>& due) {
     std::vector<json> out;
@@ -40,7 +40,7 @@ class SmsCenterTest : public ::testing::Test {
 
 TEST_F(SmsCenterTest, DeliveredReceiptArrivesAfterTheDelayWithExactTypes) {
   SmsCenter sms = Make({.report_delay_seconds = 5});
-  SendSmsRequest request = To({"13800000000"});
+  SmsSubmission request = To({"13800000000"});
   request.out_id = "order-7";
   auto biz_id = sms.Send(kUid, request, kT0);
   ASSERT_TRUE(biz_id.ok()) << biz_id.status();
@@ -125,24 +125,24 @@ TEST_F(SmsCenterTest, PendingSendShowsStatusOne) {
 TEST_F(SmsCenterTest, ValidatesNumbersSignsTemplatesAndParameters) {
   SmsCenter strict = Make({.sign_names = {"阿里云"},
                            .templates = {{"SMS_1", "验证码${code}，${name}"}}});
-  auto code = [&](SendSmsRequest r) {
+  auto code = [&](SmsSubmission r) {
     return strict.Send(kUid, r, kT0).status().error_code();
   };
   EXPECT_EQ(code(To({"12345"})), "isv.MOBILE_NUMBER_ILLEGAL");
   EXPECT_EQ(code(To(std::vector<std::string>(1001, "13800000000"))),
             "isv.MOBILE_COUNT_OVER_LIMIT");
-  SendSmsRequest bad_sign = To({"13800000000"});
+  SmsSubmission bad_sign = To({"13800000000"});
   bad_sign.sign_names = {"别的"};
   EXPECT_EQ(code(bad_sign), "isv.SMS_SIGNATURE_ILLEGAL");
-  SendSmsRequest bad_template = To({"13800000000"});
+  SmsSubmission bad_template = To({"13800000000"});
   bad_template.template_code = "SMS_2";
   EXPECT_EQ(code(bad_template), "isv.SMS_TEMPLATE_ILLEGAL");
   EXPECT_EQ(code(To({"13800000000"})), "isv.TEMPLATE_MISSING_PARAMETERS");
-  SendSmsRequest not_json = To({"13800000000"});
+  SmsSubmission not_json = To({"13800000000"});
   not_json.template_params = {R"({"code":1234,"name":"x"})"};
   EXPECT_EQ(code(not_json), "isv.INVALID_JSON_PARAM");
 
-  SendSmsRequest good = To({"+8613800000000"});
+  SmsSubmission good = To({"+8613800000000"});
   good.template_params = {R"({"code":"1234","name":"小明"})"};
   ASSERT_TRUE(strict.Send(kUid, good, kT0).ok());
   auto record = strict.Outbox({})[0];
@@ -222,9 +222,9 @@ TEST_F(SmsCenterTest, SendDateIsTheBeijingCalendarDay) {
 
 TEST_F(SmsCenterTest, LatestToFindsTheNewestSendForAReply) {
   SmsCenter sms = Make();
-  SendSmsRequest first = To({"13800000000"});
+  SmsSubmission first = To({"13800000000"});
   first.up_extend_codes = {"11"};
-  SendSmsRequest second = To({"13800000000"});
+  SmsSubmission second = To({"13800000000"});
   second.up_extend_codes = {"22"};
   ASSERT_TRUE(sms.Send(kUid, first, kT0).ok());
   ASSERT_TRUE(sms.Send(kUid, second, kT0 + Sec(1)).ok());

@@ -11,21 +11,21 @@
 #include <stop_token>
 #include <thread>
 
-#include "client/common/crypto.h"
-#include "client/common/testing/scoped_time_zone.h"
-#include "client/common/time_format.h"
 #include "emulator/http/pop_auth.h"
 #include "emulator/http/server.h"
 #include "emulator/testing/mns_test_client.h"
 #include "emulator/testing/pop_test_client.h"
+#include "mns/common/crypto.h"
+#include "mns/common/testing/scoped_time_zone.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator {
 namespace {
 
-using ::mns::emulator::testutil::Credentials;
 using ::mns::emulator::testutil::MnsTestClient;
 using ::mns::emulator::testutil::PopTestClient;
 using ::mns::emulator::testutil::Reply;
+using ::mns::emulator::testutil::TestKeyPair;
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;

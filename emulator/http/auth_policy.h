@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-#include "client/common/clock.h"
+#include "mns/common/clock.h"
 
 namespace mns::emulator {
 

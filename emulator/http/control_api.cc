@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "client/common/strings.h"
-#include "client/common/time_format.h"
 #include "emulator/config.h"
 #include "emulator/core/json_text.h"
+#include "mns/common/strings.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator {
 namespace {
@@ -67,38 +67,46 @@ std::optional<HttpResponse> ControlApi::Refuse(
   return std::nullopt;
 }
 
+// Every control, in one place: adding one is a row and a handler.
+const ControlApi::Route ControlApi::kRoutes[] = {
+    {"GET", "/_emulator/health", &ControlApi::Health},
+    {"POST", "/_emulator/reset", &ControlApi::Reset},
+    {"GET", "/_emulator/clock", &ControlApi::ClockState},
+    {"POST", "/_emulator/clock", &ControlApi::ChangeClock},
+    {"GET", "/_emulator/sms", &ControlApi::Outbox},
+    {"DELETE", "/_emulator/sms", &ControlApi::ClearOutbox},
+    {"POST", "/_emulator/sms/up", &ControlApi::InjectSmsUp},
+    {"GET", "/_emulator/sms/rules", &ControlApi::Rules},
+    {"PUT", "/_emulator/sms/rules", &ControlApi::PutRules},
+};
+
 HttpResponse ControlApi::Handle(const HttpRequest& request) const {
   if (auto refused = Refuse(request)) return *std::move(refused);
-  const std::string_view path = request.path();
-  const std::string& method = request.method;
-  if (path == "/_emulator/health" && method == "GET") {
-    return Json(200, {{"status", "ok"}});
-  }
-  if (path == "/_emulator/reset" && method == "POST") {
-    reset_();
-    return Json(200, {{"status", "reset"}});
-  }
-  if (path == "/_emulator/clock") {
-    if (method == "GET") return ClockState();
-    if (method == "POST") return ChangeClock(request);
-  }
-  if (path == "/_emulator/sms") {
-    if (method == "GET") return Outbox(request);
-    if (method == "DELETE") {
-      alicom_->ClearOutbox();
-      return Json(200, {{"status", "cleared"}});
+  for (const Route& route : kRoutes) {
+    if (route.method == request.method && route.path == request.path()) {
+      return (this->*(route.handler))(request);
     }
   }
-  if (path == "/_emulator/sms/up" && method == "POST") {
-    return InjectSmsUp(request);
-  }
-  if (path == "/_emulator/sms/rules") {
-    if (method == "GET") {
-      return Json(200, {{"rules", OutcomeRulesToJson(alicom_->Rules())}});
-    }
-    if (method == "PUT") return PutRules(request);
-  }
-  return JsonError(404, "no control " + method + " " + std::string(path));
+  return JsonError(
+      404, "no control " + request.method + " " + std::string(request.path()));
+}
+
+HttpResponse ControlApi::Health(const HttpRequest&) const {
+  return Json(200, {{"status", "ok"}});
+}
+
+HttpResponse ControlApi::Reset(const HttpRequest&) const {
+  reset_();
+  return Json(200, {{"status", "reset"}});
+}
+
+HttpResponse ControlApi::ClearOutbox(const HttpRequest&) const {
+  alicom_->ClearOutbox();
+  return Json(200, {{"status", "cleared"}});
+}
+
+HttpResponse ControlApi::Rules(const HttpRequest&) const {
+  return Json(200, {{"rules", OutcomeRulesToJson(alicom_->Rules())}});
 }
 
 HttpResponse ControlApi::ErrorResponse(int status,
@@ -167,7 +175,7 @@ HttpResponse ControlApi::PutRules(const HttpRequest& request) const {
   return Json(200, {{"rules", OutcomeRulesToJson(*rules)}});
 }
 
-HttpResponse ControlApi::ClockState() const {
+HttpResponse ControlApi::ClockState(const HttpRequest&) const {
   const TimePoint now = clock_->Now();
   return Json(200, {{"now_ms", ToUnixMillis(now)},
                     {"now", FormatIso8601(now)},
@@ -222,7 +230,7 @@ HttpResponse ControlApi::ChangeClock(const HttpRequest& request) const {
   clock_->Advance(Duration(advance_ms));
   // Receipts now due are in their queues when this answers.
   alicom_->DeliverDue();
-  return ClockState();
+  return ClockState(request);
 }
 
 }  // namespace mns::emulator

@@ -6,10 +6,11 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
-#include "client/common/clock.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/alicom_service.h"
+#include "mns/common/clock.h"
 
 namespace mns::emulator {
 
@@ -50,12 +51,24 @@ class ControlApi {
   HttpResponse ErrorResponse(int status, const std::string& message) const;
 
  private:
+  using Handler = HttpResponse (ControlApi::*)(const HttpRequest&) const;
+  struct Route {
+    std::string_view method;
+    std::string_view path;
+    Handler handler;
+  };
+  static const Route kRoutes[];
+
   // The guard's answer, if it refuses `request`.
   std::optional<HttpResponse> Refuse(const HttpRequest& request) const;
-  HttpResponse ClockState() const;
+  HttpResponse Health(const HttpRequest& request) const;
+  HttpResponse Reset(const HttpRequest& request) const;
+  HttpResponse ClockState(const HttpRequest& request) const;
   HttpResponse ChangeClock(const HttpRequest& request) const;
   HttpResponse Outbox(const HttpRequest& request) const;
+  HttpResponse ClearOutbox(const HttpRequest& request) const;
   HttpResponse InjectSmsUp(const HttpRequest& request) const;
+  HttpResponse Rules(const HttpRequest& request) const;
   HttpResponse PutRules(const HttpRequest& request) const;
 
   SimulatedClock* clock_;

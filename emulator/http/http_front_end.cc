@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "client/common/strings.h"
 #include "emulator/http/worker_pool.h"
+#include "mns/common/strings.h"
 
 namespace mns::emulator {
 namespace {

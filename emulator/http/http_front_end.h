@@ -35,8 +35,8 @@
 #include <optional>
 #include <string>
 
-#include "client/common/status.h"
 #include "emulator/http/wire.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 

@@ -5,13 +5,13 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "client/common/crypto.h"
-#include "client/common/strings.h"
-#include "client/common/time_format.h"
 #include "emulator/core/errors.h"
 #include "emulator/http/mns_auth.h"
 #include "emulator/http/mns_errors.h"
 #include "emulator/http/mns_xml.h"
+#include "mns/common/crypto.h"
+#include "mns/common/strings.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator {
 namespace {
@@ -267,8 +267,8 @@ StatusOr<HttpResponse> MnsApi::CreateQueue(Context& context) const {
 }
 
 StatusOr<HttpResponse> MnsApi::GetQueueAttributes(Context& context) const {
-  MNS_ASSIGN_OR_RETURN(QueueInfo info, queues_->GetQueueAttributes(
-                                           context.account, context.queue));
+  MNS_ASSIGN_OR_RETURN(QueueSnapshot info, queues_->GetQueueAttributes(
+                                               context.account, context.queue));
   return XmlResponse(200, RenderQueue(info));
 }
 
@@ -395,7 +395,7 @@ StatusOr<HttpResponse> MnsApi::ChangeMessageVisibility(Context& context) const {
     return OutOfRangeError("VisibilityTimeout", kMinVisibilityTimeout,
                            kMaxVisibilityTimeout, "seconds");
   }
-  MNS_ASSIGN_OR_RETURN(VisibilityChange change,
+  MNS_ASSIGN_OR_RETURN(ChangedVisibility change,
                        queues_->ChangeMessageVisibility(
                            context.account, context.queue, *handle, *seconds));
   return XmlResponse(200, RenderChangeVisibility(change));

@@ -9,12 +9,12 @@
 #include <functional>
 #include <string>
 
-#include "client/common/clock.h"
-#include "client/common/random.h"
 #include "emulator/http/mns_auth.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/credentials.h"
 #include "emulator/service/queue_service.h"
+#include "mns/common/clock.h"
+#include "mns/common/random.h"
 
 namespace mns::emulator {
 

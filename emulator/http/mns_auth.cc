@@ -4,10 +4,10 @@
 #include <cctype>
 #include <vector>
 
-#include "client/common/crypto.h"
-#include "client/common/strings.h"
-#include "client/common/time_format.h"
 #include "emulator/http/mns_errors.h"
+#include "mns/common/crypto.h"
+#include "mns/common/strings.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator {
 

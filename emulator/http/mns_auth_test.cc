@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "client/common/testing/signing_vectors.h"
+#include "mns/common/testing/signing_vectors.h"
 
 namespace mns::emulator {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "client/common/status.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 

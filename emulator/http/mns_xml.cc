@@ -6,10 +6,10 @@
 #include <cstring>
 #include <pugixml.hpp>
 
-#include "client/common/strings.h"
-#include "client/common/xml.h"
 #include "emulator/core/errors.h"
 #include "emulator/http/mns_errors.h"
+#include "mns/common/strings.h"
+#include "mns/common/xml.h"
 
 namespace mns::emulator {
 namespace {
@@ -98,7 +98,7 @@ class Document {
   pugi::xml_node root_;
 };
 
-void AddAttributes(pugi::xml_node node, const QueueInfo& q) {
+void AddAttributes(pugi::xml_node node, const QueueSnapshot& q) {
   Add(node, "QueueName", q.name);
   Add(node, "CreateTime", ToUnixSeconds(q.create_time));
   Add(node, "LastModifyTime", ToUnixSeconds(q.last_modify_time));
@@ -291,7 +291,7 @@ std::string RenderAccount(const AccountAttributes& attributes) {
   return doc.Finish();
 }
 
-std::string RenderQueue(const QueueInfo& queue) {
+std::string RenderQueue(const QueueSnapshot& queue) {
   Document doc("Queue");
   AddAttributes(doc.root(), queue);
   return doc.Finish();
@@ -300,7 +300,7 @@ std::string RenderQueue(const QueueInfo& queue) {
 std::string RenderQueueList(const QueueListing& listing,
                             const std::string& queue_url_base, bool with_meta) {
   Document doc("Queues");
-  for (const QueueInfo& q : listing.queues) {
+  for (const QueueSnapshot& q : listing.queues) {
     pugi::xml_node node = doc.root().append_child("Queue");
     Add(node, "QueueURL", queue_url_base + q.name);
     if (with_meta) AddAttributes(node, q);
@@ -354,7 +354,7 @@ std::string RenderMessages(const std::vector<MessageView>& messages,
   return doc.Finish();
 }
 
-std::string RenderChangeVisibility(const VisibilityChange& change) {
+std::string RenderChangeVisibility(const ChangedVisibility& change) {
   Document doc("ChangeVisibility");
   Add(doc.root(), "ReceiptHandle", change.receipt_handle);
   Add(doc.root(), "NextVisibleTime", change.next_visible_time);

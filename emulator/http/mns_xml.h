@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "client/common/status.h"
 #include "emulator/service/queue_service.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 
@@ -32,7 +32,7 @@ StatusOr<std::vector<std::string>> ParseReceiptHandlesBody(
 // </Account> (spec topic §6.1). An empty body changes nothing.
 StatusOr<AccountAttributeUpdate> ParseAccountBody(std::string_view body);
 
-std::string RenderQueue(const QueueInfo& queue);
+std::string RenderQueue(const QueueSnapshot& queue);
 // `queue_url_base` is "http://host/queues/"; with `with_meta` each entry also
 // carries the queue's attributes (spec mns §3.6).
 std::string RenderQueueList(const QueueListing& listing,
@@ -45,7 +45,7 @@ std::string RenderMessages(const std::vector<MessageView>& messages, bool peek);
 // LoggingBucket always, empty when unset; TraceEnabled only once set (spec
 // topic §6.2).
 std::string RenderAccount(const AccountAttributes& attributes);
-std::string RenderChangeVisibility(const VisibilityChange& change);
+std::string RenderChangeVisibility(const ChangedVisibility& change);
 std::string RenderBatchDeleteErrors(
     const std::vector<BatchDeleteFailure>& failures);
 std::string RenderError(const std::string& code, const std::string& message,

@@ -5,12 +5,12 @@
 #include <charconv>
 #include <pugixml.hpp>
 
-#include "client/common/crypto.h"
-#include "client/common/strings.h"
-#include "client/common/time_format.h"
 #include "emulator/core/json_text.h"
 #include "emulator/http/pop_auth.h"
 #include "emulator/http/pop_errors.h"
+#include "mns/common/crypto.h"
+#include "mns/common/strings.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator {
 namespace {
@@ -245,8 +245,8 @@ StatusOr<json> PopApi::SendSms(const Call& call) {
       return PopMissingParameterError(name);
     }
   }
-  SendSmsRequest request{.sign_names = {*call.Param("SignName")},
-                         .template_code = *call.Param("TemplateCode")};
+  SmsSubmission request{.sign_names = {*call.Param("SignName")},
+                        .template_code = *call.Param("TemplateCode")};
   std::string_view numbers = *call.Param("PhoneNumbers");
   while (!numbers.empty()) {
     size_t comma = numbers.find(',');
@@ -272,7 +272,7 @@ StatusOr<json> PopApi::SendBatchSms(const Call& call) {
   for (const char* name : {"PhoneNumberJson", "SignNameJson", "TemplateCode"}) {
     if (call.Param(name) == nullptr) return PopMissingParameterError(name);
   }
-  SendSmsRequest request{.template_code = *call.Param("TemplateCode")};
+  SmsSubmission request{.template_code = *call.Param("TemplateCode")};
   MNS_ASSIGN_OR_RETURN(request.phone_numbers,
                        JsonStringArray(*call.Param("PhoneNumberJson"), false));
   MNS_ASSIGN_OR_RETURN(request.sign_names,
@@ -320,7 +320,7 @@ StatusOr<json> PopApi::QuerySendDetails(const Call& call) {
       return PopErrorStatus("isv.INVALID_PARAMETERS");
     }
   }
-  MNS_ASSIGN_OR_RETURN(SendDetailsPage page, alicom_->QuerySendDetails(query));
+  MNS_ASSIGN_OR_RETURN(SmsRecordPage page, alicom_->QuerySendDetails(query));
   json details = json::array();
   for (const SmsRecord& r : page.records) {
     json dto = {{"PhoneNum", r.phone_number},
@@ -347,7 +347,7 @@ StatusOr<json> PopApi::QueryTokenForMnsQueue(const Call& call) {
     return PopMissingParameterError("MessageType");
   const std::string* queue = call.Param("QueueName");
   MNS_ASSIGN_OR_RETURN(
-      MessageToken token,
+      IssuedToken token,
       alicom_->QueryTokenForMnsQueue(call.uid, *type, queue ? *queue : ""));
   // All five fields are strings; the times are Beijing wall-clock time
   // whatever the host's zone (spec alicom §3).

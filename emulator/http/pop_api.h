@@ -12,13 +12,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "client/common/clock.h"
-#include "client/common/random.h"
 #include "emulator/http/auth_policy.h"
 #include "emulator/http/pop_auth.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/alicom_service.h"
 #include "emulator/service/credentials.h"
+#include "mns/common/clock.h"
+#include "mns/common/random.h"
 
 namespace mns::emulator {
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
-#include "client/common/crypto.h"
-#include "client/common/strings.h"
-#include "client/common/time_format.h"
 #include "emulator/http/pop_errors.h"
+#include "mns/common/crypto.h"
+#include "mns/common/strings.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator {
 

@@ -15,11 +15,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "client/common/clock.h"
-#include "client/common/status.h"
 #include "emulator/http/auth_policy.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/credentials.h"
+#include "mns/common/clock.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 

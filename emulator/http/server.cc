@@ -5,8 +5,8 @@
 #include <iostream>
 #include <mutex>
 
-#include "client/common/time_format.h"
 #include "emulator/http/http_front_end.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator {
 namespace {

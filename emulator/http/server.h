@@ -8,8 +8,6 @@
 #include <memory>
 #include <string>
 
-#include "client/common/clock.h"
-#include "client/common/random.h"
 #include "emulator/config.h"
 #include "emulator/http/control_api.h"
 #include "emulator/http/http_front_end.h"
@@ -18,6 +16,8 @@
 #include "emulator/service/alicom_service.h"
 #include "emulator/service/credentials.h"
 #include "emulator/service/queue_service.h"
+#include "mns/common/clock.h"
+#include "mns/common/random.h"
 
 namespace mns::emulator {
 

@@ -13,11 +13,11 @@
 #include <future>
 #include <regex>
 
-#include "client/common/crypto.h"
-#include "client/common/strings.h"
-#include "client/common/time_format.h"
 #include "emulator/testing/mns_test_client.h"
 #include "emulator/testing/raw_connection.h"
+#include "mns/common/crypto.h"
+#include "mns/common/strings.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator {
 namespace {
@@ -51,9 +51,9 @@ std::string Compact(const std::string& xml) {
   return out;
 }
 
-using ::mns::emulator::testutil::Credentials;
 using ::mns::emulator::testutil::MnsTestClient;
 using ::mns::emulator::testutil::Reply;
+using ::mns::emulator::testutil::TestKeyPair;
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -78,7 +78,7 @@ class ServerTest : public ::testing::Test {
   // digest; the resource is the target as sent.
   Reply Call(const std::string& method, const std::string& target,
              const std::string& body = "", httplib::Headers extra = {},
-             const Credentials& creds = {}) {
+             const TestKeyPair& creds = {}) {
     return CallOn(*client_, method, target, body, std::move(extra), creds);
   }
 
@@ -88,7 +88,7 @@ class ServerTest : public ::testing::Test {
 
   Reply CallOn(MnsTestClient& client, const std::string& method,
                const std::string& target, const std::string& body = "",
-               httplib::Headers extra = {}, const Credentials& creds = {}) {
+               httplib::Headers extra = {}, const TestKeyPair& creds = {}) {
     Reply reply = client.Call(method, target, body, std::move(extra), creds);
     EXPECT_NE(reply.status, 0)
         << "transport error on " << method << " " << target;
@@ -977,7 +977,7 @@ TEST_F(ServerTest, AccountsNeverSeeEachOthersQueues) {
       {.id = "2222", .access_keys = {{.id = "k2", .secret = "s2"}}});
   StartServer(config);
   ASSERT_EQ(Call("PUT", "/queues/mine").status, 201);
-  const Credentials other{.id = "k2", .secret = "s2"};
+  const TestKeyPair other{.id = "k2", .secret = "s2"};
   EXPECT_EQ(Call("GET", "/queues/mine", "", {}, other).ErrorCode(),
             "QueueNotExist");
   EXPECT_EQ(Compact(Call("GET", "/queues", "", {}, other).body),

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "client/common/strings.h"
+#include "mns/common/strings.h"
 
 namespace mns::emulator {
 namespace {

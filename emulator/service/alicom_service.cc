@@ -3,10 +3,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "client/common/crypto.h"
-#include "client/common/time_format.h"
 #include "emulator/core/errors.h"
 #include "emulator/core/json_text.h"
+#include "mns/common/crypto.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator {
 namespace {
@@ -81,21 +81,21 @@ void AlicomService::Reset() {
 }
 
 StatusOr<std::string> AlicomService::SendSms(const std::string& uid,
-                                             const SendSmsRequest& request) {
+                                             const SmsSubmission& request) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto biz_id = sms_.Send(uid, request, clock_->Now());
   if (biz_id.ok()) wake_.notify_all();  // its receipt may be the next due
   return biz_id;
 }
 
-StatusOr<SendDetailsPage> AlicomService::QuerySendDetails(
+StatusOr<SmsRecordPage> AlicomService::QuerySendDetails(
     const SendDetailsQuery& query) {
   DeliverDue();  // a record whose receipt is due is settled
   std::lock_guard<std::mutex> lock(mutex_);
   return sms_.QuerySendDetails(query, clock_->Now());
 }
 
-StatusOr<MessageToken> AlicomService::QueryTokenForMnsQueue(
+StatusOr<IssuedToken> AlicomService::QueryTokenForMnsQueue(
     const std::string& uid, const std::string& message_type,
     const std::string& queue_name) {
   const std::string expected = QueueName(uid, message_type);
@@ -105,7 +105,7 @@ StatusOr<MessageToken> AlicomService::QueryTokenForMnsQueue(
   // Any Alicom message type has a queue of this form (spec alicom §5.4).
   (void)queues_->CreateQueue(settings_.mns_account_id, expected, {});
   const TimePoint now = clock_->Now();
-  MessageToken token{
+  IssuedToken token{
       .access_key_id = "STS." + RandomAlnum(*random_, 24),
       .access_key_secret = RandomAlnum(*random_, 44),
       .security_token = "CAIS" + RandomAlnum(*random_, 300),

@@ -18,11 +18,11 @@
 #include <thread>
 #include <vector>
 
-#include "client/common/clock.h"
-#include "client/common/random.h"
 #include "emulator/core/sms.h"
 #include "emulator/service/credentials.h"
 #include "emulator/service/queue_service.h"
+#include "mns/common/clock.h"
+#include "mns/common/random.h"
 
 namespace mns::emulator {
 
@@ -37,7 +37,7 @@ struct AlicomSettings {
 };
 
 // QueryTokenForMnsQueue's MessageTokenDTO (spec alicom §3).
-struct MessageToken {
+struct IssuedToken {
   std::string access_key_id;
   std::string access_key_secret;
   std::string security_token;
@@ -71,11 +71,11 @@ class AlicomService {
                                const std::string& message_type);
 
   StatusOr<std::string> SendSms(const std::string& uid,
-                                const SendSmsRequest& request);
-  StatusOr<SendDetailsPage> QuerySendDetails(const SendDetailsQuery& query);
-  StatusOr<MessageToken> QueryTokenForMnsQueue(const std::string& uid,
-                                               const std::string& message_type,
-                                               const std::string& queue_name);
+                                const SmsSubmission& request);
+  StatusOr<SmsRecordPage> QuerySendDetails(const SendDetailsQuery& query);
+  StatusOr<IssuedToken> QueryTokenForMnsQueue(const std::string& uid,
+                                              const std::string& message_type,
+                                              const std::string& queue_name);
   // Enqueues an SmsUp message; returns the queue it went to.
   StatusOr<std::string> InjectSmsUp(const SmsUpInjection& reply);
 

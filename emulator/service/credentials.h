@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "client/common/clock.h"
-#include "client/common/status.h"
+#include "mns/common/clock.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 

@@ -92,15 +92,15 @@ Status QueueService::SetQueueAttributes(const std::string& account,
   return OkStatus();
 }
 
-StatusOr<QueueInfo> QueueService::GetQueueAttributes(const std::string& account,
-                                                     const std::string& queue) {
+StatusOr<QueueSnapshot> QueueService::GetQueueAttributes(
+    const std::string& account, const std::string& queue) {
   std::lock_guard<std::mutex> lock(mutex_);
   MNS_ASSIGN_OR_RETURN(Queue * q, FindQueue(account, queue));
-  return QueueInfo{.name = q->name(),
-                   .attributes = q->attributes(),
-                   .create_time = q->create_time(),
-                   .last_modify_time = q->last_modify_time(),
-                   .counts = q->Counts(clock_->Now())};
+  return QueueSnapshot{.name = q->name(),
+                       .attributes = q->attributes(),
+                       .create_time = q->create_time(),
+                       .last_modify_time = q->last_modify_time(),
+                       .counts = q->Counts(clock_->Now())};
 }
 
 bool QueueService::DeleteQueue(const std::string& account,
@@ -122,18 +122,19 @@ StatusOr<QueueListing> QueueService::ListQueues(const std::string& account,
                                                 int limit) {
   std::lock_guard<std::mutex> lock(mutex_);
   MNS_ASSIGN_OR_RETURN(Account * a, FindAccount(account));
-  MNS_ASSIGN_OR_RETURN(QueuePage page, a->store.List(prefix, marker, limit));
+  MNS_ASSIGN_OR_RETURN(QueueStorePage page,
+                       a->store.List(prefix, marker, limit));
   const TimePoint now = clock_->Now();
   QueueListing listing{.next_marker = page.next_marker};
   for (const Queue* q : page.queues) {
     // Counting catches up the queue's timers, which List cannot do on const.
     Queue* mutable_queue = *a->store.Find(q->name());
     listing.queues.push_back(
-        QueueInfo{.name = q->name(),
-                  .attributes = q->attributes(),
-                  .create_time = q->create_time(),
-                  .last_modify_time = q->last_modify_time(),
-                  .counts = mutable_queue->Counts(now)});
+        QueueSnapshot{.name = q->name(),
+                      .attributes = q->attributes(),
+                      .create_time = q->create_time(),
+                      .last_modify_time = q->last_modify_time(),
+                      .counts = mutable_queue->Counts(now)});
   }
   return listing;
 }
@@ -281,7 +282,7 @@ StatusOr<std::vector<BatchDeleteFailure>> QueueService::BatchDeleteMessage(
   return failures;
 }
 
-StatusOr<VisibilityChange> QueueService::ChangeMessageVisibility(
+StatusOr<ChangedVisibility> QueueService::ChangeMessageVisibility(
     const std::string& account, const std::string& queue,
     const std::string& receipt_handle, int64_t visibility_timeout_seconds) {
   std::lock_guard<std::mutex> lock(mutex_);

@@ -21,23 +21,23 @@
 #include <string>
 #include <vector>
 
-#include "client/common/clock.h"
-#include "client/common/random.h"
-#include "client/common/status.h"
 #include "emulator/core/queue_store.h"
+#include "mns/common/clock.h"
+#include "mns/common/random.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 
-struct QueueInfo {
+struct QueueSnapshot {
   std::string name;
-  QueueAttributes attributes;
+  QueueAttributeValues attributes;
   TimePoint create_time;
   TimePoint last_modify_time;
   QueueCounts counts;
 };
 
 struct QueueListing {
-  std::vector<QueueInfo> queues;
+  std::vector<QueueSnapshot> queues;
   std::string next_marker;
 };
 
@@ -84,8 +84,8 @@ class QueueService {
   Status SetQueueAttributes(const std::string& account,
                             const std::string& queue,
                             const QueueAttributeUpdate& update);
-  StatusOr<QueueInfo> GetQueueAttributes(const std::string& account,
-                                         const std::string& queue);
+  StatusOr<QueueSnapshot> GetQueueAttributes(const std::string& account,
+                                             const std::string& queue);
   // Returns whether the queue existed. Parked receives on it end with
   // QueueNotExist.
   bool DeleteQueue(const std::string& account, const std::string& queue);
@@ -123,7 +123,7 @@ class QueueService {
   StatusOr<std::vector<BatchDeleteFailure>> BatchDeleteMessage(
       const std::string& account, const std::string& queue,
       const std::vector<std::string>& receipt_handles);
-  StatusOr<VisibilityChange> ChangeMessageVisibility(
+  StatusOr<ChangedVisibility> ChangeMessageVisibility(
       const std::string& account, const std::string& queue,
       const std::string& receipt_handle, int64_t visibility_timeout_seconds);
 

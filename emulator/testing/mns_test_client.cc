@@ -3,9 +3,9 @@
 #include <map>
 #include <regex>
 
-#include "client/common/crypto.h"
-#include "client/common/time_format.h"
 #include "client/src/mns_signer.h"
+#include "mns/common/crypto.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator::testutil {
 
@@ -20,7 +20,7 @@ std::string Reply::Xml(const std::string& name) const {
   return std::regex_search(body, m, re) ? m[1].str() : "";
 }
 
-MnsTestClient::MnsTestClient(int port, Credentials credentials)
+MnsTestClient::MnsTestClient(int port, TestKeyPair credentials)
     : credentials_(std::move(credentials)),
       port_(port),
       http_(std::make_unique<httplib::Client>("127.0.0.1", port)) {
@@ -34,7 +34,7 @@ httplib::Request MnsTestClient::Sign(const std::string& method,
                                      const std::string& target,
                                      const std::string& body,
                                      httplib::Headers headers,
-                                     const Credentials& credentials) const {
+                                     const TestKeyPair& credentials) const {
   httplib::Request req;
   req.method = method;
   req.path = target;
@@ -71,7 +71,7 @@ Reply MnsTestClient::Call(const std::string& method, const std::string& target,
 
 Reply MnsTestClient::Call(const std::string& method, const std::string& target,
                           const std::string& body, httplib::Headers extra,
-                          const Credentials& credentials) {
+                          const TestKeyPair& credentials) {
   httplib::Request request =
       Sign(method, target, body, std::move(extra), credentials);
   if (absolute_form_) {

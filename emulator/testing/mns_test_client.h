@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "client/common/clock.h"
+#include "mns/common/clock.h"
 
 namespace mns::emulator::testutil {
 
@@ -26,14 +26,14 @@ struct Reply {
   std::string ErrorCode() const { return Xml("Code"); }
 };
 
-struct Credentials {
+struct TestKeyPair {
   std::string id = "mns-emulator-key";
   std::string secret = "mns-emulator-secret";
 };
 
 class MnsTestClient {
  public:
-  explicit MnsTestClient(int port, Credentials credentials = {});
+  explicit MnsTestClient(int port, TestKeyPair credentials = {});
 
   // Sends a signed request. Headers in `extra` are sent as given and signed
   // if they are x-mns-*; a given Date, x-mns-version or Authorization
@@ -42,7 +42,7 @@ class MnsTestClient {
              const std::string& body = "", httplib::Headers extra = {});
   Reply Call(const std::string& method, const std::string& target,
              const std::string& body, httplib::Headers extra,
-             const Credentials& credentials);
+             const TestKeyPair& credentials);
 
   // The signed request as raw HTTP/1.1 bytes, for tests on raw sockets.
   std::string RawRequest(const std::string& method, const std::string& target,
@@ -58,9 +58,9 @@ class MnsTestClient {
  private:
   httplib::Request Sign(const std::string& method, const std::string& target,
                         const std::string& body, httplib::Headers headers,
-                        const Credentials& credentials) const;
+                        const TestKeyPair& credentials) const;
 
-  Credentials credentials_;
+  TestKeyPair credentials_;
   int port_;
   bool absolute_form_ = false;
   SystemClock clock_;

@@ -1,10 +1,10 @@
 #include "emulator/testing/pop_test_client.h"
 
-#include "client/common/time_format.h"
 #include "client/src/pop_signer.h"
+#include "mns/common/time_format.h"
 
 namespace mns::emulator::testutil {
-PopTestClient::PopTestClient(int port, Credentials credentials)
+PopTestClient::PopTestClient(int port, TestKeyPair credentials)
     : credentials_(std::move(credentials)),
       port_(port),
       http_(std::make_unique<httplib::Client>("127.0.0.1", port)) {

@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "client/common/clock.h"
 #include "emulator/testing/mns_test_client.h"
+#include "mns/common/clock.h"
 
 namespace mns::emulator::testutil {
 
@@ -26,7 +26,7 @@ struct PopReply {
 
 class PopTestClient {
  public:
-  explicit PopTestClient(int port, Credentials credentials = {});
+  explicit PopTestClient(int port, TestKeyPair credentials = {});
 
   // Calls `action` with `params`, adding and signing the common parameters.
   // Entries in `params` override the common ones (an empty value is sent
@@ -45,7 +45,7 @@ class PopTestClient {
   void set_absolute_form(bool on) { absolute_form_ = on; }
 
  private:
-  Credentials credentials_;
+  TestKeyPair credentials_;
   bool plus_for_spaces_ = false;
   bool absolute_form_ = false;
   int port_;

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "client/common/clock.h"
-#include "client/common/status.h"
+#include "mns/common/clock.h"
+#include "mns/common/status.h"
 #include "mns/options.h"
 
 namespace mns {

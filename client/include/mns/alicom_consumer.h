@@ -26,8 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include "client/common/clock.h"
-#include "client/common/random.h"
+#include "mns/common/clock.h"
+#include "mns/common/random.h"
 #include "mns/mns_client.h"
 #include "mns/receipts.h"
 #include "mns/token_provider.h"

@@ -10,8 +10,8 @@
 #include <optional>
 #include <string>
 
-#include "client/common/clock.h"
-#include "client/common/status.h"
+#include "mns/common/clock.h"
+#include "mns/common/status.h"
 
 namespace mns {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "client/common/status.h"
+#include "mns/common/status.h"
 #include "mns/options.h"
 #include "mns/types.h"
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "client/common/clock.h"
+#include "mns/common/clock.h"
 #include "mns/credentials.h"
 
 namespace mns {

@@ -24,8 +24,8 @@
 #include <utility>
 #include <vector>
 
-#include "client/common/clock.h"
 #include "mns/alicom_client.h"
+#include "mns/common/clock.h"
 #include "mns/receipts.h"
 
 namespace mns {

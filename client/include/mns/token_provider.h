@@ -18,8 +18,8 @@
 #include <mutex>
 #include <optional>
 
-#include "client/common/clock.h"
 #include "mns/alicom_client.h"
+#include "mns/common/clock.h"
 #include "mns/credentials.h"
 
 namespace mns {

@@ -23,12 +23,12 @@
 #include <string>
 #include <vector>
 
-#include "client/common/clock.h"
-#include "client/common/status.h"
 #include "emulator/config.h"
 #include "emulator/core/sms.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/alicom_service.h"
+#include "mns/common/clock.h"
+#include "mns/common/status.h"
 
 namespace mns::emulator {
 

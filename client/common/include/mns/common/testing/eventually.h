@@ -7,7 +7,7 @@
 #include <functional>
 #include <thread>
 
-#include "client/common/clock.h"
+#include "mns/common/clock.h"
 
 namespace mns::testutil {
 

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "client/common/status.h"
+#include "mns/common/status.h"
 
 extern char** environ;
 

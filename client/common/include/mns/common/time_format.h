@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "client/common/clock.h"
+#include "mns/common/clock.h"
 
 namespace mns {
 
