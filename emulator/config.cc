@@ -257,6 +257,13 @@ StatusOr<AuthMode> ParseAuthMode(const std::string& text) {
                 "auth must be strict, loose or off, not \"" + text + "\"");
 }
 
+StatusOr<bool> ParseLogLevel(const std::string& text) {
+  if (text == "info") return false;
+  if (text == "debug") return true;
+  return Status(StatusCode::kInvalidArgument,
+                "log level must be info or debug, not \"" + text + "\"");
+}
+
 StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
   json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) {
@@ -277,7 +284,13 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
       .Read("max_header_count", config.max_header_count)
       .Read("request_deadline_ms", config.request_deadline_ms)
       .Read("max_connections", config.max_connections)
-      .Read("control_token", config.control_token);
+      .Read("control_token", config.control_token)
+      .Read("fault_stall_cap_ms", config.fault_stall_cap_ms)
+      .Read("journal_capacity", config.journal_capacity)
+      .Read("journal_bodies", config.journal_bodies)
+      .Read("log_requests", config.log_requests);
+  std::string log_level;
+  f.Read("log_level", log_level);
   if (const json* accounts = f.Get("accounts")) {
     if (!accounts->is_array() || accounts->empty()) {
       return ConfigError("$.accounts", "must be a non-empty array");
@@ -305,7 +318,27 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
   if (const json* alicom = f.Get("alicom")) {
     MNS_RETURN_IF_ERROR(ReadAlicom(*alicom, config));
   }
+  if (const json* faults = f.Get("faults")) {
+    if (!faults->is_array()) return ConfigError("$.faults", "must be an array");
+    for (size_t i = 0; i < faults->size(); ++i) {
+      auto rule = ParseFaultRule((*faults)[i]);
+      if (!rule.ok()) {
+        return ConfigError("$.faults[" + std::to_string(i) + "]",
+                           rule.status().message());
+      }
+      config.faults.push_back(std::move(rule).value());
+    }
+  }
   MNS_RETURN_IF_ERROR(f.Finish("field"));
+  if (!log_level.empty()) {
+    MNS_ASSIGN_OR_RETURN(config.log_debug, ParseLogLevel(log_level));
+  }
+  if (config.fault_stall_cap_ms < 0 || config.fault_stall_cap_ms > 3'600'000) {
+    return ConfigError("$.fault_stall_cap_ms", "must be 0..3600000");
+  }
+  if (config.journal_capacity > 10'000'000) {
+    return ConfigError("$.journal_capacity", "must be at most 10000000");
+  }
 
   if (config.port < 0 || config.port > 65535) {
     return ConfigError("$.port", "must be 0..65535");

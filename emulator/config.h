@@ -12,6 +12,7 @@
 
 #include "emulator/core/queue_attributes.h"
 #include "emulator/core/settings.h"
+#include "emulator/http/faults.h"
 #include "emulator/http/mns_api.h"
 #include "emulator/service/alicom_service.h"
 #include "mns/common/status.h"
@@ -70,6 +71,21 @@ struct EmulatorConfig {
   // When set, every /_emulator/ control request must carry
   // "Authorization: Bearer <control_token>".
   std::string control_token;
+
+  // Fault rules in force from start-up (as POST /_emulator/faults takes
+  // them); /_emulator/reset clears them.
+  std::vector<FaultRule> faults;
+  // A stall fault answers nothing for at most this long, then closes.
+  int64_t fault_stall_cap_ms = 60'000;
+  // The request journal keeps this many of the latest requests (0: none).
+  size_t journal_capacity = 10'000;
+  // Message bodies in the journal (--journal-bodies); never by default.
+  bool journal_bodies = false;
+  // One line per request on stderr (--log-requests).
+  bool log_requests = false;
+  // "debug" also logs the string to sign the server computed for each MNS
+  // SignatureDoesNotMatch (--log-level debug).
+  bool log_debug = false;
 };
 
 // 127.0.0.1 and the rest of 127/8, ::1 and "localhost".
@@ -84,6 +100,8 @@ EmulatorConfig DefaultConfig();
 StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text);
 
 StatusOr<AuthMode> ParseAuthMode(const std::string& text);
+// "info" (false) or "debug" (true).
+StatusOr<bool> ParseLogLevel(const std::string& text);
 
 // Outcome rules in their JSON form, shared by the config file and
 // PUT /_emulator/sms/rules: [{"phone": "138*", "outcome": "failed",

@@ -26,6 +26,10 @@ A local, wire-exact emulator of Alibaba Cloud MNS queues.
   --control-token T  require "Authorization: Bearer T" on /_emulator/
                      controls (also MNS_EMULATOR_CONTROL_TOKEN, or
                      control_token in the config)
+  --log-requests     one line per request on stderr
+  --log-level L      info | debug (debug: the server's string to sign for
+                     each MNS SignatureDoesNotMatch)
+  --journal-bodies   keep message bodies in the request journal
   --help             this text
 )";
 
@@ -38,12 +42,18 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   using mns::emulator::EmulatorConfig;
-  std::string config_path, port_file, host, auth, port, seed, control_token;
+  std::string config_path, port_file, host, auth, port, seed, control_token,
+      log_level;
+  bool log_requests = false, journal_bodies = false;
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       std::cout << kUsage;
       return 0;
+    }
+    if (flag == "--log-requests" || flag == "--journal-bodies") {
+      (flag == "--log-requests" ? log_requests : journal_bodies) = true;
+      continue;
     }
     std::string* target = flag == "--config"          ? &config_path
                           : flag == "--port-file"     ? &port_file
@@ -52,6 +62,7 @@ int main(int argc, char** argv) {
                           : flag == "--port"          ? &port
                           : flag == "--seed"          ? &seed
                           : flag == "--control-token" ? &control_token
+                          : flag == "--log-level"     ? &log_level
                                                       : nullptr;
     if (target == nullptr) return Fail("unknown flag " + flag + "\n" + kUsage);
     if (i + 1 == argc) return Fail(flag + " needs a value\n" + kUsage);
@@ -84,6 +95,13 @@ int main(int argc, char** argv) {
     auto mode = mns::emulator::ParseAuthMode(auth);
     if (!mode.ok()) return Fail(mode.status().message());
     config.auth = *mode;
+  }
+  if (log_requests) config.log_requests = true;
+  if (journal_bodies) config.journal_bodies = true;
+  if (!log_level.empty()) {
+    auto debug = mns::emulator::ParseLogLevel(log_level);
+    if (!debug.ok()) return Fail(debug.status().message());
+    config.log_debug = *debug;
   }
   if (!seed.empty()) {
     char* end = nullptr;

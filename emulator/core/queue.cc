@@ -178,6 +178,15 @@ StatusOr<ChangedVisibility> Queue::ChangeVisibility(
       .next_visible_time = ToUnixMillis(message.next_visible_time)};
 }
 
+Status Queue::Release(const std::string& receipt_handle, TimePoint now) {
+  MNS_ASSIGN_OR_RETURN(auto it, Resolve(receipt_handle, now));
+  Message& message = it->second;
+  pending_.erase({message.next_visible_time, it->first});
+  ++message.generation;
+  MakePending(it->first, message, now);
+  return OkStatus();
+}
+
 QueueCounts Queue::Counts(TimePoint now) {
   Catch(now);
   const auto pending = static_cast<int64_t>(pending_.size());

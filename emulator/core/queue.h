@@ -103,6 +103,10 @@ class Queue {
   StatusOr<ChangedVisibility> ChangeVisibility(
       const std::string& receipt_handle, int64_t visibility_timeout_seconds,
       TimePoint now);
+  // Makes a received message visible again at once, as if its visibility
+  // timeout had passed: `receipt_handle` is stale from now on and the next
+  // receive gets the message again (a duplicate delivery).
+  Status Release(const std::string& receipt_handle, TimePoint now);
 
   QueueCounts Counts(TimePoint now);
   bool HasActive(TimePoint now);

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "emulator/config.h"
@@ -78,12 +79,31 @@ const ControlApi::Route ControlApi::kRoutes[] = {
     {"POST", "/_emulator/sms/up", &ControlApi::InjectSmsUp},
     {"GET", "/_emulator/sms/rules", &ControlApi::Rules},
     {"PUT", "/_emulator/sms/rules", &ControlApi::PutRules},
+    {"POST", "/_emulator/faults", &ControlApi::AddFault},
+    {"GET", "/_emulator/faults", &ControlApi::ListFaults},
+    {"DELETE", "/_emulator/faults", &ControlApi::ClearFaults},
+    {"DELETE", "/_emulator/faults/*", &ControlApi::RemoveFault},
+    {"GET", "/_emulator/requests", &ControlApi::Requests},
+    {"GET", "/_emulator/requests/summary", &ControlApi::RequestSummary},
+    {"DELETE", "/_emulator/requests", &ControlApi::ClearRequests},
 };
+
+namespace {
+
+bool PathMatches(std::string_view pattern, std::string_view path) {
+  if (!pattern.ends_with("/*")) return pattern == path;
+  pattern.remove_suffix(1);
+  return path.size() > pattern.size() && path.starts_with(pattern) &&
+         path.substr(pattern.size()).find('/') == std::string_view::npos;
+}
+
+}  // namespace
 
 HttpResponse ControlApi::Handle(const HttpRequest& request) const {
   if (auto refused = Refuse(request)) return *std::move(refused);
   for (const Route& route : kRoutes) {
-    if (route.method == request.method && route.path == request.path()) {
+    if (route.method == request.method &&
+        PathMatches(route.path, request.path())) {
       return (this->*(route.handler))(request);
     }
   }
@@ -107,6 +127,67 @@ HttpResponse ControlApi::ClearOutbox(const HttpRequest&) const {
 
 HttpResponse ControlApi::Rules(const HttpRequest&) const {
   return Json(200, {{"rules", OutcomeRulesToJson(alicom_->Rules())}});
+}
+
+HttpResponse ControlApi::AddFault(const HttpRequest& request) const {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) return JsonError(400, "the body must be JSON");
+  auto rule = ParseFaultRule(body);
+  if (!rule.ok()) return JsonError(400, rule.status().message());
+  return Json(201, FaultRuleToJson(faults_->Add(std::move(rule).value())));
+}
+
+HttpResponse ControlApi::ListFaults(const HttpRequest&) const {
+  json rules = json::array();
+  for (const FaultRule& rule : faults_->List()) {
+    rules.push_back(FaultRuleToJson(rule));
+  }
+  return Json(200, {{"rules", rules}});
+}
+
+HttpResponse ControlApi::ClearFaults(const HttpRequest&) const {
+  faults_->Clear();
+  return Json(200, {{"status", "cleared"}});
+}
+
+HttpResponse ControlApi::RemoveFault(const HttpRequest& request) const {
+  const std::string_view path = request.path();
+  const std::string id_text(path.substr(path.rfind('/') + 1));
+  int64_t id = 0;
+  auto [end, ec] =
+      std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (ec != std::errc() || end != id_text.data() + id_text.size()) {
+    return JsonError(400, "a fault rule id is a number, not " + id_text);
+  }
+  if (!faults_->Remove(id)) {
+    return JsonError(404, "no fault rule " + id_text);
+  }
+  return Json(200, {{"status", "removed"}, {"id", id}});
+}
+
+HttpResponse ControlApi::Requests(const HttpRequest& request) const {
+  auto query = ParseJournalQuery(request.raw_query());
+  if (!query.ok()) return JsonError(400, query.status().message());
+  json entries = json::array();
+  for (const JournalEntry& entry : journal_->Query(*query)) {
+    entries.push_back(JournalEntryToJson(entry));
+  }
+  return Json(200, {{"requests", entries}});
+}
+
+HttpResponse ControlApi::RequestSummary(const HttpRequest&) const {
+  json operations = json::object();
+  for (const auto& [operation, by_status] : journal_->Summary()) {
+    for (const auto& [status, count] : by_status) {
+      operations[operation][std::to_string(status)] = count;
+    }
+  }
+  return Json(200, {{"operations", operations}});
+}
+
+HttpResponse ControlApi::ClearRequests(const HttpRequest&) const {
+  journal_->Clear();
+  return Json(200, {{"status", "cleared"}});
 }
 
 HttpResponse ControlApi::ErrorResponse(int status,

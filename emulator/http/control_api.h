@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "emulator/http/faults.h"
+#include "emulator/http/journal.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/alicom_service.h"
 #include "mns/common/clock.h"
@@ -19,10 +21,13 @@ class ControlApi {
   // `reset` restores the configured start state. A non-empty
   // `control_token` must come as "Authorization: Bearer <token>" on every
   // control request. Pointers must outlive this.
-  ControlApi(SimulatedClock* clock, AlicomService* alicom,
-             std::function<void()> reset, std::string control_token = "")
+  ControlApi(SimulatedClock* clock, AlicomService* alicom, FaultRuleSet* faults,
+             RequestJournal* journal, std::function<void()> reset,
+             std::string control_token = "")
       : clock_(clock),
         alicom_(alicom),
+        faults_(faults),
+        journal_(journal),
         reset_(std::move(reset)),
         control_token_(std::move(control_token)) {}
 
@@ -39,6 +44,13 @@ class ControlApi {
   //                          "sign_name","dest_code"]} -> enqueues an SmsUp
   // GET    /_emulator/sms/rules -> {"rules":[...]}
   // PUT    /_emulator/sms/rules {"rules":[...]} -> replaces the rules
+  // POST   /_emulator/faults {rule} -> the rule with its id (faults.h)
+  // GET    /_emulator/faults -> {"rules":[...]} with matched, fired, hits
+  // DELETE /_emulator/faults[/{id}] -> removes all rules, or one
+  // GET    /_emulator/requests[?operation=&queue=&status=&code=&since=
+  //                            &limit=] -> {"requests":[...]}, oldest first
+  // GET    /_emulator/requests/summary -> {"operations":{op:{status:n}}}
+  // DELETE /_emulator/requests -> clears the journal
   //
   // The controls can wipe every queue, so before any of them: an Origin
   // other than the emulator's own is 403 (a web page the developer opens
@@ -54,7 +66,7 @@ class ControlApi {
   using Handler = HttpResponse (ControlApi::*)(const HttpRequest&) const;
   struct Route {
     std::string_view method;
-    std::string_view path;
+    std::string_view path;  // a trailing "/*" takes one more segment
     Handler handler;
   };
   static const Route kRoutes[];
@@ -70,9 +82,18 @@ class ControlApi {
   HttpResponse InjectSmsUp(const HttpRequest& request) const;
   HttpResponse Rules(const HttpRequest& request) const;
   HttpResponse PutRules(const HttpRequest& request) const;
+  HttpResponse AddFault(const HttpRequest& request) const;
+  HttpResponse ListFaults(const HttpRequest& request) const;
+  HttpResponse ClearFaults(const HttpRequest& request) const;
+  HttpResponse RemoveFault(const HttpRequest& request) const;
+  HttpResponse Requests(const HttpRequest& request) const;
+  HttpResponse RequestSummary(const HttpRequest& request) const;
+  HttpResponse ClearRequests(const HttpRequest& request) const;
 
   SimulatedClock* clock_;
   AlicomService* alicom_;
+  FaultRuleSet* faults_;
+  RequestJournal* journal_;
   std::function<void()> reset_;
   const std::string control_token_;
 };

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -125,6 +126,7 @@ class HttpFrontEnd::Impl {
   const RequestHandler handler_;
   const ErrorRenderer render_error_;
   std::atomic<size_t> connections_{0};
+  uint64_t next_connection_id_ = 0;  // the I/O thread's alone
   std::mutex mutex_;
   std::condition_variable drained_;
   std::atomic<size_t> in_flight_{0};
@@ -144,8 +146,8 @@ namespace {
 // posts the finished response back to it.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, HttpFrontEnd::Impl* front)
-      : stream_(std::move(socket)), front_(front) {}
+  Session(tcp::socket socket, HttpFrontEnd::Impl* front, uint64_t id)
+      : stream_(std::move(socket)), front_(front), id_(id) {}
   ~Session() { front_->ConnectionClosed(); }
 
   void Start() { WaitForRequest(); }
@@ -271,6 +273,7 @@ class Session : public std::enable_shared_from_this<Session> {
     http::request<http::string_body> message = parser_->release();
     HttpRequest request = ToRequest(message);
     request.body = std::move(message.body());
+    request.connection_id = id_;
     const bool keep_alive = message.keep_alive();
     front_->ResponseStarted();
     if (std::optional<HttpResponse> now = front_->AnswerNow(request)) {
@@ -289,6 +292,15 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(HttpResponse response, bool keep_alive) {
+    if (response.delivery == HttpResponse::Delivery::kClose) {
+      front_->ResponseEnded();
+      Close();
+      return;
+    }
+    if (response.delivery == HttpResponse::Delivery::kTruncate) {
+      WriteTruncated(std::move(response));
+      return;
+    }
     auto message = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), 11);
     for (auto& [name, value] : response.headers) message->insert(name, value);
@@ -307,6 +319,35 @@ class Session : public std::enable_shared_from_this<Session> {
           }
           self->WaitForRequest();
         });
+  }
+
+  // The head as it would go, and half the body, then a close: what a
+  // client sees when a server or a proxy dies mid-response.
+  void WriteTruncated(HttpResponse response) {
+    http::response<http::string_body> message(
+        static_cast<http::status>(response.status), 11);
+    for (auto& [name, value] : response.headers) message.insert(name, value);
+    message.body() = std::move(response.body);
+    message.prepare_payload();
+    std::ostringstream whole;
+    whole << message;
+    std::string text = whole.str();
+    const size_t head = text.find("\r\n\r\n") + 4;
+    text.resize(head + (text.size() - head) / 2);
+    auto bytes = std::make_shared<std::string>(std::move(text));
+    stream_.expires_after(options().write_timeout);
+    asio::async_write(
+        stream_, asio::buffer(*bytes),
+        [self = shared_from_this(), bytes](beast::error_code, size_t) {
+          self->front_->ResponseEnded();
+          self->Close();
+        });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
   }
 
   // Writes an error response and closes: after a framing error nothing
@@ -338,6 +379,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   HttpFrontEnd::Impl* front_;
+  const uint64_t id_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
 };
@@ -416,7 +458,8 @@ void HttpFrontEnd::Impl::Accept() {
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
       const size_t open = ++connections_;
-      auto session = std::make_shared<Session>(std::move(socket), this);
+      auto session = std::make_shared<Session>(std::move(socket), this,
+                                               ++next_connection_id_);
       if (open > options_.max_connections) {
         session->Refuse(503, "The emulator has " +
                                  std::to_string(options_.max_connections) +

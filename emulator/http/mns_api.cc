@@ -68,12 +68,14 @@ bool ContentMd5Matches(const std::string& header, const std::string& body) {
 }  // namespace
 
 struct MnsApi::Context {
-  Context(const HttpRequest& request, std::string request_id, bool no_wait)
+  Context(const HttpRequest& request, std::string request_id, bool no_wait,
+          bool leave_visible)
       : request(request),
         query(request.raw_query()),
         request_id(std::move(request_id)),
         host(request.Host()),
-        no_wait(no_wait) {}
+        no_wait(no_wait),
+        leave_visible(leave_visible) {}
 
   const HttpRequest& request;
   const QueryParams query;
@@ -85,6 +87,7 @@ struct MnsApi::Context {
   // found nothing and would have waited.
   const bool no_wait;
   bool would_wait = false;
+  const bool leave_visible;
 };
 
 // Every MNS operation the emulator serves, in one place (spec mns §3, topic
@@ -92,18 +95,25 @@ struct MnsApi::Context {
 // must be "true" to select the row (rows with one come first). Adding an
 // operation is one row and one handler.
 const MnsApi::Route MnsApi::kRoutes[] = {
-    {"GET", Resource::kAccount, "", &MnsApi::GetAccountAttributes},
-    {"PUT", Resource::kAccount, "", &MnsApi::SetAccountAttributes},
-    {"GET", Resource::kQueues, "", &MnsApi::ListQueues},
-    {"PUT", Resource::kQueue, "metaoverride", &MnsApi::SetQueueAttributes},
-    {"PUT", Resource::kQueue, "", &MnsApi::CreateQueue},
-    {"GET", Resource::kQueue, "", &MnsApi::GetQueueAttributes},
-    {"DELETE", Resource::kQueue, "", &MnsApi::DeleteQueue},
-    {"POST", Resource::kMessages, "", &MnsApi::SendMessage},
-    {"GET", Resource::kMessages, "peekonly", &MnsApi::PeekMessage},
-    {"GET", Resource::kMessages, "", &MnsApi::ReceiveMessage},
-    {"DELETE", Resource::kMessages, "", &MnsApi::DeleteMessage},
-    {"PUT", Resource::kMessages, "", &MnsApi::ChangeMessageVisibility},
+    {"GetAccountAttributes", "GET", Resource::kAccount, "",
+     &MnsApi::GetAccountAttributes},
+    {"SetAccountAttributes", "PUT", Resource::kAccount, "",
+     &MnsApi::SetAccountAttributes},
+    {"ListQueue", "GET", Resource::kQueues, "", &MnsApi::ListQueues},
+    {"SetQueueAttributes", "PUT", Resource::kQueue, "metaoverride",
+     &MnsApi::SetQueueAttributes},
+    {"CreateQueue", "PUT", Resource::kQueue, "", &MnsApi::CreateQueue},
+    {"GetQueueAttributes", "GET", Resource::kQueue, "",
+     &MnsApi::GetQueueAttributes},
+    {"DeleteQueue", "DELETE", Resource::kQueue, "", &MnsApi::DeleteQueue},
+    {"SendMessage", "POST", Resource::kMessages, "", &MnsApi::SendMessage},
+    {"PeekMessage", "GET", Resource::kMessages, "peekonly",
+     &MnsApi::PeekMessage},
+    {"ReceiveMessage", "GET", Resource::kMessages, "", &MnsApi::ReceiveMessage},
+    {"DeleteMessage", "DELETE", Resource::kMessages, "",
+     &MnsApi::DeleteMessage},
+    {"ChangeMessageVisibility", "PUT", Resource::kMessages, "",
+     &MnsApi::ChangeMessageVisibility},
 };
 
 MnsApi::MnsApi(QueueService* queues, const CredentialStore* credentials,
@@ -118,7 +128,8 @@ MnsApi::MnsApi(QueueService* queues, const CredentialStore* credentials,
                          .max_clock_skew = options_.wire.max_clock_skew,
                          .default_account = options_.default_account,
                          .log = options_.log},
-              .expired_token_code = options_.wire.expired_token_code}) {}
+              .expired_token_code = options_.wire.expired_token_code,
+              .log_string_to_sign = options_.log_string_to_sign}) {}
 
 // The one table from MNS error code to HTTP status (spec mns §6.2).
 int MnsApi::HttpStatusFor(const std::string& error_code) const {
@@ -146,17 +157,21 @@ HttpResponse MnsApi::ErrorResponse(const Status& error,
       RenderError(code, WireMessage(error), request_id, "http://" + host));
   response.SetHeader("x-mns-request-id", request_id);
   response.SetHeader("x-mns-version", kMnsVersion);
+  response.error_code = code;
   return response;
 }
 
-HttpResponse MnsApi::Handle(const HttpRequest& request) const {
-  Context context(request, random_->UpperHex(24), /*no_wait=*/false);
+HttpResponse MnsApi::Handle(const HttpRequest& request,
+                            bool leave_visible) const {
+  Context context(request, random_->UpperHex(24), /*no_wait=*/false,
+                  leave_visible);
   return Finish(Dispatch(context), context);
 }
 
 std::optional<HttpResponse> MnsApi::HandleWithoutWaiting(
-    const HttpRequest& request) const {
-  Context context(request, random_->UpperHex(24), /*no_wait=*/true);
+    const HttpRequest& request, bool leave_visible) const {
+  Context context(request, random_->UpperHex(24), /*no_wait=*/true,
+                  leave_visible);
   StatusOr<HttpResponse> result = Dispatch(context);
   if (context.would_wait) return std::nullopt;
   return Finish(std::move(result), context);
@@ -173,13 +188,14 @@ HttpResponse MnsApi::Finish(StatusOr<HttpResponse> result,
   return response;
 }
 
-StatusOr<HttpResponse> MnsApi::Dispatch(Context& context) const {
-  const HttpRequest& request = context.request;
+StatusOr<const MnsApi::Route*> MnsApi::FindRoute(const HttpRequest& request,
+                                                 const QueryParams& query,
+                                                 std::string& queue) {
   // The resource: /?accountmeta=true, /queues, /queues/<name>,
   // /queues/<name>/messages.
   std::string_view path = request.path();
   Resource resource = Resource::kQueues;
-  if (path == "/" && IsTrue(context.query.Get("accountmeta"))) {
+  if (path == "/" && IsTrue(query.Get("accountmeta"))) {
     resource = Resource::kAccount;
   } else if (path != "/queues") {
     if (!path.starts_with("/queues/")) return InvalidRequestUrl();
@@ -192,8 +208,44 @@ StatusOr<HttpResponse> MnsApi::Dispatch(Context& context) const {
       rest = rest.substr(0, slash);
     }
     if (rest.empty()) return InvalidRequestUrl();
-    context.queue = PercentDecode(rest, false);
+    queue = PercentDecode(rest, false);
   }
+  for (const Route& route : kRoutes) {
+    if (route.method == request.method && route.resource == resource &&
+        (route.query_flag.empty() || IsTrue(query.Get(route.query_flag)))) {
+      return &route;
+    }
+  }
+  return nullptr;
+}
+
+RequestFacts MnsApi::Describe(const HttpRequest& request) {
+  RequestFacts facts{.protocol = "mns"};
+  const QueryParams query(request.raw_query());
+  auto route = FindRoute(request, query, facts.queue);
+  if (route.ok() && *route != nullptr) {
+    const std::string_view name = (*route)->operation;
+    // The batch forms share their single form's route (spec mns §3.8,
+    // §3.10, §3.11, §3.13).
+    const bool batch = ((name == "ReceiveMessage" || name == "PeekMessage") &&
+                        query.Has("numOfMessages")) ||
+                       (name == "SendMessage" &&
+                        request.body.find("<Messages") != std::string::npos) ||
+                       (name == "DeleteMessage" &&
+                        !query.Has("ReceiptHandle") && !request.body.empty());
+    facts.operation = (batch ? "Batch" : "") + std::string(name);
+  }
+  if (auto auth =
+          ParseMnsAuthorization(request.Header("Authorization").value_or(""))) {
+    facts.access_key_id = auth->access_key_id;
+  }
+  return facts;
+}
+
+StatusOr<HttpResponse> MnsApi::Dispatch(Context& context) const {
+  const HttpRequest& request = context.request;
+  MNS_ASSIGN_OR_RETURN(const Route* route,
+                       FindRoute(request, context.query, context.queue));
 
   MNS_ASSIGN_OR_RETURN(Principal principal,
                        authenticator_.Authenticate(request));
@@ -208,15 +260,8 @@ StatusOr<HttpResponse> MnsApi::Dispatch(Context& context) const {
       md5 && !ContentMd5Matches(*md5, request.body)) {
     return MnsErrorStatus(StatusCode::kInvalidArgument, "InvalidDigest");
   }
-
-  for (const Route& route : kRoutes) {
-    if (route.method == request.method && route.resource == resource &&
-        (route.query_flag.empty() ||
-         IsTrue(context.query.Get(route.query_flag)))) {
-      return (this->*route.handler)(context);
-    }
-  }
-  return InvalidRequestUrl();
+  if (route == nullptr) return InvalidRequestUrl();
+  return (this->*route->handler)(context);
 }
 
 StatusOr<HttpResponse> MnsApi::ListQueues(Context& context) const {
@@ -354,6 +399,12 @@ StatusOr<HttpResponse> MnsApi::ReceiveMessage(Context& context) const {
     context.would_wait = true;
   }
   MNS_ASSIGN_OR_RETURN(std::vector<MessageView> messages, std::move(received));
+  if (context.leave_visible) {
+    for (const MessageView& m : messages) {
+      (void)queues_->ReleaseMessage(context.account, context.queue,
+                                    m.receipt_handle);
+    }
+  }
   return XmlResponse(200, batch ? RenderMessages(messages, false)
                                 : RenderMessage(messages.front(), false));
 }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "emulator/http/mns_auth.h"
+#include "emulator/http/request_facts.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/credentials.h"
 #include "emulator/service/queue_service.h"
@@ -46,6 +47,8 @@ struct MnsApiOptions {
   std::string default_account;
   // Receives warnings (for example a bad signature in loose mode).
   std::function<void(const std::string&)> log;
+  // See MnsAuthOptions::log_string_to_sign.
+  bool log_string_to_sign = false;
 };
 
 class MnsApi {
@@ -56,12 +59,21 @@ class MnsApi {
   MnsApi(QueueService* queues, const CredentialStore* credentials,
          Random* random, const Clock* date_clock, MnsApiOptions options);
 
-  HttpResponse Handle(const HttpRequest& request) const;
+  // `leave_visible`: a receive returns its messages but leaves them
+  // visible, their handles stale, so the next receive gets them again (the
+  // "duplicate" fault).
+  HttpResponse Handle(const HttpRequest& request,
+                      bool leave_visible = false) const;
   // Handle() without waiting: the answer, or nullopt for a receive that
   // found no message and would wait for one (then call Handle() where a
   // thread may block).
   std::optional<HttpResponse> HandleWithoutWaiting(
-      const HttpRequest& request) const;
+      const HttpRequest& request, bool leave_visible = false) const;
+
+  // The operation (as spec mns §3 names it: "BatchDeleteMessage"), the
+  // queue and the access key of `request`, without carrying it out or
+  // checking its signature. The operation is empty when no route fits.
+  static RequestFacts Describe(const HttpRequest& request);
 
   // Renders an error as MNS does: an <Error> body and the status of the
   // error table. Used also by the server for errors its library detects.
@@ -84,12 +96,18 @@ class MnsApi {
   enum class Resource { kAccount, kQueues, kQueue, kMessages };
   using Handler = StatusOr<HttpResponse> (MnsApi::*)(Context&) const;
   struct Route {
+    std::string_view operation;  // the single form; Describe() adds Batch
     std::string_view method;
     Resource resource;
     std::string_view query_flag;  // must be "true" when not empty
     Handler handler;
   };
   static const Route kRoutes[];
+  // The route `request` names (nullptr when none) and the queue in its
+  // path, or InvalidRequestURL.
+  static StatusOr<const Route*> FindRoute(const HttpRequest& request,
+                                          const QueryParams& query,
+                                          std::string& queue);
 
   // One handler per operation, named as the cloud names it.
   StatusOr<HttpResponse> GetAccountAttributes(Context& context) const;

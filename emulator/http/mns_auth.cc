@@ -10,6 +10,25 @@
 #include "mns/common/time_format.h"
 
 namespace mns::emulator {
+namespace {
+
+// An x-mns-security-token line is signed, but its value is a credential:
+// the debug log shows the line with the value replaced.
+std::string RedactSecurityToken(std::string text) {
+  constexpr std::string_view kName = "x-mns-security-token:";
+  size_t at = 0;
+  while ((at = text.find(kName, at)) != std::string::npos) {
+    const size_t start = at + kName.size();
+    const size_t end = text.find('\n', start);
+    text.replace(start,
+                 end == std::string::npos ? std::string::npos : end - start,
+                 "<redacted>");
+    at = start;
+  }
+  return text;
+}
+
+}  // namespace
 
 std::string MnsStringToSign(const HttpRequest& request) {
   std::string date = request.Header("Date").value_or(
@@ -121,6 +140,11 @@ StatusOr<Principal> MnsAuthenticator::Authenticate(
     if (policy.RefusesBadSignature("a bad signature from " +
                                    parsed->access_key_id + " for " +
                                    request.method + " " + request.target)) {
+      if (options_.log_string_to_sign && policy.log) {
+        policy.log("SignatureDoesNotMatch for " + parsed->access_key_id +
+                   ": the server's string to sign is\n" +
+                   RedactSecurityToken(string_to_sign));
+      }
       return MnsErrorStatus(StatusCode::kUnauthenticated,
                             "SignatureDoesNotMatch");
     }

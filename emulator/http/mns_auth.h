@@ -41,6 +41,9 @@ struct MnsAuthOptions {
   AuthPolicy policy;
   // The code for a request signed with expired temporary credentials.
   std::string expired_token_code = "SecurityTokenExpired";
+  // Log the string to sign the server computed for each
+  // SignatureDoesNotMatch (--log-level debug), security token redacted.
+  bool log_string_to_sign = false;
 };
 
 // Who sent an MNS request: checks the Authorization, Date and x-mns-version

@@ -27,7 +27,9 @@ constexpr Row kRows[] = {
      {403, "The security token you provided has expired."}},
     {"InvalidSecurityToken",
      {403, "The security token you provided is invalid."}},
-    {"QpsLimitExceeded", {403, ""}},
+    // UNCONFIRMED texts (spec mns §6.2 gives only the codes); a fault rule
+    // that injects them without a message shows these.
+    {"QpsLimitExceeded", {403, "The request rate exceeds the limit."}},
     {"MissingAuthorizationHeader", {400, "Authorization header is required."}},
     {"InvalidAuthorizationHeader",
      {400, "The Authorization header format is invalid."}},
@@ -52,7 +54,7 @@ constexpr Row kRows[] = {
     {"QueueDeletedRecently", {409, ""}},
     // Deliberately "Interal": the cloud's own spelling (spec mns §6.2).
     {"InternalError", {500, "Interal error."}},
-    {"ServiceUnavailable", {503, ""}},
+    {"ServiceUnavailable", {503, "The service is temporarily unavailable."}},
 };
 
 }  // namespace

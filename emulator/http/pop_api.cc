@@ -128,6 +128,27 @@ const PopApi::Action PopApi::kActions[] = {
      &PopApi::QueryTokenForMnsQueue},
 };
 
+RequestFacts PopApi::Describe(const HttpRequest& request) {
+  RequestFacts facts{.protocol = "pop"};
+  PopParams params;
+  ParseFormParams(request.raw_query(), params.all);
+  if (IsForm(request)) ParseFormParams(request.body, params.all);
+  if (IsPopV3(request)) {
+    facts.operation = request.Header("x-acs-action").value_or("");
+    if (auto auth = ParseAcsAuthorization(*request.Header("Authorization"))) {
+      facts.access_key_id = auth->access_key_id;
+    }
+  } else {
+    if (const std::string* action = params.Find("Action")) {
+      facts.operation = *action;
+    }
+    if (const std::string* key = params.Find("AccessKeyId")) {
+      facts.access_key_id = *key;
+    }
+  }
+  return facts;
+}
+
 const PopApi::Action* PopApi::FindAction(std::string_view name) {
   for (const Action& action : kActions) {
     if (action.name == name) return &action;
@@ -144,11 +165,13 @@ HttpResponse PopApi::Handle(const HttpRequest& request) {
   // Business errors (isv.*, isp.*) are HTTP 200 with no HostId (spec
   // alicom §6.4). Field order follows the docs' examples.
   if (kind.kind == PopErrorKind::kBusiness) {
-    return Render(call, kind.http_status,
-                  json{{"Message", PopWireMessage(error)},
-                       {"RequestId", call.request_id},
-                       {"Code", error.error_code()}},
-                  /*gateway_error=*/false);
+    HttpResponse response = Render(call, kind.http_status,
+                                   json{{"Message", PopWireMessage(error)},
+                                        {"RequestId", call.request_id},
+                                        {"Code", error.error_code()}},
+                                   /*gateway_error=*/false);
+    response.error_code = error.error_code();
+    return response;
   }
   return GatewayResponse(call, kind.http_status, error);
 }
@@ -180,7 +203,9 @@ HttpResponse PopApi::GatewayResponse(const Call& call, int status,
                {"Recommend",
                 "https://api.aliyun.com/troubleshoot?q=" + error.error_code() +
                     "&product=" + product + "&requestId=" + call.request_id}};
-  return Render(call, status, body, /*gateway_error=*/true);
+  HttpResponse response = Render(call, status, body, /*gateway_error=*/true);
+  response.error_code = error.error_code();
+  return response;
 }
 
 HttpResponse PopApi::Render(const Call& call, int status, const json& body,

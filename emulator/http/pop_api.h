@@ -14,6 +14,7 @@
 
 #include "emulator/http/auth_policy.h"
 #include "emulator/http/pop_auth.h"
+#include "emulator/http/request_facts.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/alicom_service.h"
 #include "emulator/service/credentials.h"
@@ -39,6 +40,10 @@ class PopApi {
   static bool IsPopRequest(const HttpRequest& request);
 
   HttpResponse Handle(const HttpRequest& request);
+
+  // The action and access key of `request`, without carrying it out or
+  // checking its signature.
+  static RequestFacts Describe(const HttpRequest& request);
 
   // A gateway error the HTTP front end found before the request reached
   // Handle() (a body over the cap, a bad framing), in POP's own shape: JSON,

@@ -2,10 +2,12 @@
 
 #include <sys/resource.h>
 
+#include <cstdio>
 #include <iostream>
 #include <mutex>
 
 #include "emulator/http/http_front_end.h"
+#include "emulator/http/pop_errors.h"
 #include "mns/common/time_format.h"
 
 namespace mns::emulator {
@@ -65,6 +67,13 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
     uid_of_account[account.id] = account.uid;
   }
   MNS_RETURN_IF_ERROR(server->CreateConfiguredQueues());
+  // The fault rules draw from a stream of their own, so that adding a
+  // probabilistic rule does not change a seeded run's ids and handles.
+  server->faults_ = std::make_unique<FaultRuleSet>(
+      c.seed ? std::optional<uint64_t>(*c.seed ^ 0xD1B54A32D192ED03ULL)
+             : std::nullopt);
+  for (const FaultRule& rule : c.faults) server->faults_->Add(rule);
+  server->journal_ = std::make_unique<RequestJournal>(c.journal_capacity);
   server->pop_ = std::make_unique<PopApi>(
       server->alicom_.get(), &server->credentials_, &server->request_ids_,
       &server->real_clock_,
@@ -80,11 +89,12 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
       MnsApiOptions{.auth = c.auth,
                     .wire = c.wire_settings,
                     .default_account = c.accounts.front().id,
-                    .log = LogLine});
+                    .log = LogLine,
+                    .log_string_to_sign = c.log_debug});
   Server* self = server.get();
   server->control_ = std::make_unique<ControlApi>(
-      server->clock_.get(), server->alicom_.get(), [self] { self->Reset(); },
-      c.control_token);
+      server->clock_.get(), server->alicom_.get(), server->faults_.get(),
+      server->journal_.get(), [self] { self->Reset(); }, c.control_token);
 
   auto front_end = HttpFrontEnd::Start(
       HttpFrontEndOptions{
@@ -117,8 +127,13 @@ Server::~Server() { Stop(); }
 
 void Server::Stop() {
   if (!front_end_) return;
-  // Parked long polls and the receipt thread end first, so that the front
-  // end's handlers can return.
+  // Parked long polls, delays and stalls, and the receipt thread end first,
+  // so that the front end's handlers can return.
+  {
+    std::lock_guard<std::mutex> lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
   queues_->Shutdown();
   alicom_->Shutdown();
   front_end_->Stop();
@@ -128,34 +143,190 @@ std::string Server::address() const {
   return "http://" + config_.host + ":" + std::to_string(port_);
 }
 
-HttpResponse Server::Route(const HttpRequest& request) const {
-  HttpResponse response = Dispatch(request);
-  response.SetHeader("Date", FormatHttpDate(real_clock_.Now()));
-  return response;
+HttpResponse Server::Route(const HttpRequest& request) {
+  return *Serve(request, /*may_wait=*/true);
 }
 
 std::optional<HttpResponse> Server::RouteWithoutWaiting(
-    const HttpRequest& request) const {
-  // Only an MNS receive can wait; everything else answers in microseconds.
-  const bool receive = request.method == "GET" &&
-                       request.path().starts_with("/queues/") &&
-                       request.path().ends_with("/messages");
-  if (!receive) return Route(request);
-  std::optional<HttpResponse> response = mns_->HandleWithoutWaiting(request);
-  if (response) response->SetHeader("Date", FormatHttpDate(real_clock_.Now()));
+    const HttpRequest& request) {
+  return Serve(request, /*may_wait=*/false);
+}
+
+RequestFacts Server::Describe(const HttpRequest& request) {
+  if (request.path().starts_with("/_emulator/")) return {.protocol = "control"};
+  RequestFacts facts =
+      !request.path().starts_with("/queues") && PopApi::IsPopRequest(request)
+          ? PopApi::Describe(request)
+          : MnsApi::Describe(request);
+  if (auto principal = credentials_.Lookup(facts.access_key_id);
+      principal.ok()) {
+    facts.account = principal->account_id;
+    facts.temporary_key = principal->temporary();
+  } else if (config_.auth == AuthMode::kOff) {
+    facts.account = config_.accounts.front().id;
+  }
+  return facts;
+}
+
+std::optional<HttpResponse> Server::Serve(const HttpRequest& request,
+                                          bool may_wait) {
+  if (request.path().starts_with("/_emulator/")) {
+    HttpResponse response = control_->Handle(request);
+    response.SetHeader("Date", FormatHttpDate(real_clock_.Now()));
+    return response;
+  }
+  // A request the front end moved to a worker carries on where it stopped.
+  std::optional<InFlight> resumed;
+  if (may_wait && request.connection_id != 0) {
+    std::lock_guard<std::mutex> lock(in_flight_mutex_);
+    if (auto it = in_flight_.find(request.connection_id);
+        it != in_flight_.end()) {
+      resumed = std::move(it->second);
+      in_flight_.erase(it);
+    }
+  }
+  InFlight in_flight;
+  if (resumed) {
+    in_flight = std::move(*resumed);
+  } else {
+    in_flight = {.facts = Describe(request), .started = real_clock_.Now()};
+    if (!faults_->empty()) in_flight.fault = faults_->Fire(in_flight.facts);
+  }
+  auto defer = [&]() -> std::optional<HttpResponse> {
+    std::lock_guard<std::mutex> lock(in_flight_mutex_);
+    in_flight_[request.connection_id] = in_flight;
+    return std::nullopt;
+  };
+
+  const std::optional<FiredFault>& fault = in_flight.fault;
+  const FaultAction action = fault ? fault->action : FaultAction::kError;
+  std::optional<HttpResponse> response;
+  if (!fault) {
+    response = Dispatch(request, may_wait, /*leave_visible=*/false);
+  } else if (action == FaultAction::kError) {
+    response = InjectedError(in_flight.facts, fault->error, request);
+  } else if (action == FaultAction::kDrop || action == FaultAction::kStall) {
+    if (action == FaultAction::kStall) {
+      if (!may_wait) return defer();
+      SleepUnlessStopping(
+          std::chrono::milliseconds(config_.fault_stall_cap_ms));
+    }
+    // The request is not carried out: as if it never arrived.
+    response = HttpResponse{.delivery = HttpResponse::Delivery::kClose};
+    response->SetHeader("x-mns-request-id", request_ids_.UpperHex(24));
+  } else {
+    if (action == FaultAction::kDelay) {
+      if (!may_wait) return defer();
+      SleepUnlessStopping(std::chrono::milliseconds(fault->delay_ms));
+    }
+    if (action == FaultAction::kExpireToken) {
+      credentials_.ExpireTemporary(in_flight.facts.access_key_id,
+                                   clock_->Now());
+    }
+    response = Dispatch(request, may_wait,
+                        /*leave_visible=*/action == FaultAction::kDuplicate);
+    if (response && action == FaultAction::kDropAfterCommit) {
+      response->delivery = HttpResponse::Delivery::kClose;
+    } else if (response && action == FaultAction::kTruncate) {
+      response->delivery = HttpResponse::Delivery::kTruncate;
+    }
+  }
+  if (!response) return defer();  // a receive that will wait
+  response->SetHeader("Date", FormatHttpDate(real_clock_.Now()));
+  Record(request, in_flight, *response);
   return response;
 }
 
-HttpResponse Server::Dispatch(const HttpRequest& request) const {
-  if (request.path().starts_with("/_emulator/")) {
-    return control_->Handle(request);
-  }
+std::optional<HttpResponse> Server::Dispatch(const HttpRequest& request,
+                                             bool may_wait,
+                                             bool leave_visible) {
   if (!request.path().starts_with("/queues") && PopApi::IsPopRequest(request)) {
     return pop_->Handle(request);
   }
   // /queues and everything else: MNS answers InvalidRequestURL for paths it
   // does not know.
-  return mns_->Handle(request);
+  if (may_wait) return mns_->Handle(request, leave_visible);
+  return mns_->HandleWithoutWaiting(request, leave_visible);
+}
+
+HttpResponse Server::InjectedError(const RequestFacts& facts,
+                                   const FaultError& error,
+                                   const HttpRequest& request) {
+  if (facts.protocol == "pop") {
+    const int status = error.http_status ? error.http_status
+                                         : PopError(error.code).http_status;
+    return pop_->TransportError(status, error.code, error.message, request);
+  }
+  HttpResponse response = mns_->ErrorResponse(
+      Status(StatusCode::kUnavailable, error.message, error.code), request);
+  if (error.http_status != 0) response.status = error.http_status;
+  return response;
+}
+
+void Server::SleepUnlessStopping(Duration duration) {
+  std::unique_lock<std::mutex> lock(stop_mutex_);
+  const TimePoint deadline = SaturatingAdd(real_clock_.Now(), duration);
+  while (!stopping_ && real_clock_.Now() < deadline) {
+    real_clock_.WaitUntil(lock, stop_cv_, deadline);
+  }
+}
+
+void Server::Record(const HttpRequest& request, const InFlight& in_flight,
+                    const HttpResponse& response) {
+  std::string request_id;
+  for (const auto& [name, value] : response.headers) {
+    if (name == "x-mns-request-id" || name == "x-acs-request-id") {
+      request_id = value;
+    }
+  }
+  const TimePoint now = real_clock_.Now();
+  const double latency_ms =
+      std::chrono::duration<double, std::milli>(now - in_flight.started)
+          .count();
+  const RequestFacts& facts = in_flight.facts;
+  if (in_flight.fault) {
+    faults_->RecordHit(
+        in_flight.fault->rule_id,
+        {.request_id = request_id, .time = now, .operation = facts.operation});
+  }
+  if (config_.log_requests) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f", latency_ms);
+    LogLine(FormatIso8601(now) + " " +
+            (facts.operation.empty() ? "-" : facts.operation) + " " +
+            (facts.queue.empty() ? "-" : facts.queue) + " " +
+            std::to_string(response.status) + " " +
+            (response.error_code.empty() ? "-" : response.error_code) + " " +
+            ms + "ms " + (request_id.empty() ? "-" : request_id));
+  }
+  if (journal_->capacity() == 0) return;
+  JournalEntry entry{
+      .real_time = now,
+      .emulator_time = clock_->Now(),
+      .facts = facts,
+      .status = response.status,
+      .error_code = response.error_code,
+      .request_id = request_id,
+      .latency_ms = latency_ms,
+      .bytes_in = request.body.size(),
+      .bytes_out = response.body.size(),
+      .connection_id = request.connection_id,
+  };
+  if (in_flight.fault) {
+    entry.fault_rule = in_flight.fault->rule_id;
+    entry.fault_action = FaultActionName(in_flight.fault->action);
+  }
+  // Bodies only when asked for, and only queue messages: never a POP body
+  // (QueryTokenForMnsQueue's carries an AccessKeySecret).
+  if (config_.journal_bodies && facts.protocol == "mns") {
+    const std::string& op = facts.operation;
+    if (op == "SendMessage" || op == "BatchSendMessage") {
+      entry.request_body = request.body;
+    } else if (op.ends_with("ReceiveMessage") || op.ends_with("PeekMessage")) {
+      entry.response_body = response.body;
+    }
+  }
+  journal_->Add(std::move(entry));
 }
 
 // The front end found the request unreadable or too large, or a handler
@@ -205,6 +376,9 @@ Status Server::CreateConfiguredQueues() {
 void Server::Reset() {
   queues_->Reset();
   alicom_->Reset();
+  faults_->Clear();
+  for (const FaultRule& rule : config_.faults) faults_->Add(rule);
+  journal_->Clear();
   // The configured queues were valid at start, so this cannot fail now.
   (void)CreateConfiguredQueues();
 }

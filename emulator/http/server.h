@@ -5,12 +5,17 @@
 #ifndef MNS_EMULATOR_HTTP_SERVER_H_
 #define MNS_EMULATOR_HTTP_SERVER_H_
 
+#include <condition_variable>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "emulator/config.h"
 #include "emulator/http/control_api.h"
+#include "emulator/http/faults.h"
 #include "emulator/http/http_front_end.h"
+#include "emulator/http/journal.h"
 #include "emulator/http/mns_api.h"
 #include "emulator/http/pop_api.h"
 #include "emulator/service/alicom_service.h"
@@ -38,22 +43,45 @@ class Server {
   SimulatedClock& clock() { return *clock_; }
   QueueService& queues() { return *queues_; }
   AlicomService& alicom() { return *alicom_; }
+  FaultRuleSet& faults() { return *faults_; }
+  RequestJournal& journal() { return *journal_; }
 
-  // Drops every queue, message and SMS record; recreates the configured
-  // queues (POST /_emulator/reset).
+  // Drops every queue, message, SMS record, fault rule and journal entry;
+  // recreates the configured queues and fault rules (POST /_emulator/reset).
   void Reset();
 
   // Answers one request, with no socket: what the front end calls.
-  HttpResponse Route(const HttpRequest& request) const;
+  HttpResponse Route(const HttpRequest& request);
   // Route() when it need not wait; nullopt for a receive that would park.
-  std::optional<HttpResponse> RouteWithoutWaiting(
-      const HttpRequest& request) const;
+  std::optional<HttpResponse> RouteWithoutWaiting(const HttpRequest& request);
 
  private:
   explicit Server(EmulatorConfig config);
   Status CreateConfiguredQueues();
-  // The one place every route is listed.
-  HttpResponse Dispatch(const HttpRequest& request) const;
+  // A request under way: what it is, when it came, and the fault that
+  // fired for it. Kept across RouteWithoutWaiting() and Route() when the
+  // request moves to a worker thread, so a rule fires once per request.
+  struct InFlight {
+    RequestFacts facts;
+    TimePoint started;
+    std::optional<FiredFault> fault;
+  };
+  // Route() and RouteWithoutWaiting(): nullopt only when `may_wait` is false
+  // and the request must move to a thread that may block.
+  std::optional<HttpResponse> Serve(const HttpRequest& request, bool may_wait);
+  RequestFacts Describe(const HttpRequest& request);
+  // The MNS, POP or control API's answer; nullopt as for Serve().
+  std::optional<HttpResponse> Dispatch(const HttpRequest& request,
+                                       bool may_wait, bool leave_visible);
+  // An injected error in the protocol's own shape.
+  HttpResponse InjectedError(const RequestFacts& facts, const FaultError& error,
+                             const HttpRequest& request);
+  // Waits `duration` of real time, or less if the server stops.
+  void SleepUnlessStopping(Duration duration);
+  // The journal entry, the log line and the rule's hit for a finished
+  // request.
+  void Record(const HttpRequest& request, const InFlight& in_flight,
+              const HttpResponse& response);
   HttpResponse TransportError(int status, const std::string& message,
                               const HttpRequest& request) const;
 
@@ -68,8 +96,18 @@ class Server {
   std::unique_ptr<MnsApi> mns_;
   std::unique_ptr<PopApi> pop_;
   std::unique_ptr<ControlApi> control_;
+  std::unique_ptr<FaultRuleSet> faults_;
+  std::unique_ptr<RequestJournal> journal_;
   std::unique_ptr<HttpFrontEnd> front_end_;
   int port_ = 0;
+
+  // Requests moved to a worker thread, by connection id.
+  std::mutex in_flight_mutex_;
+  std::map<uint64_t, InFlight> in_flight_;
+  // Ends delay and stall faults at Stop().
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
 };
 
 }  // namespace mns::emulator

@@ -46,9 +46,7 @@ int RawCount(const std::string& text, const std::string& needle) {
 }
 
 std::string Compact(const std::string& xml) {
-  std::string out = std::regex_replace(xml, std::regex(R"(>\n\s*<)"), "><");
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
+  return testutil::CompactXml(xml);
 }
 
 using ::mns::emulator::testutil::MnsTestClient;

@@ -5,6 +5,7 @@
 #ifndef MNS_EMULATOR_HTTP_WIRE_H_
 #define MNS_EMULATOR_HTTP_WIRE_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,9 @@ struct HttpRequest {
   std::string target;
   HeaderList headers;
   std::string body;
+  // Which connection it came on (the front end numbers them from 1; 0 for a
+  // request routed with no socket).
+  uint64_t connection_id = 0;
 
   std::string_view path() const;
   std::string_view raw_query() const;
@@ -41,6 +45,17 @@ struct HttpResponse {
   // (spec mns §1.3: "x-mns-request-id", "Location").
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // How the front end delivers it; anything but kNormal is a fault rule's
+  // doing, and the connection is closed afterwards.
+  enum class Delivery {
+    kNormal,
+    kClose,     // write nothing, close the connection
+    kTruncate,  // write the head and half the body, then close
+  };
+  Delivery delivery = Delivery::kNormal;
+  // The protocol's error code when this is an error answer, for the
+  // journal; the renderers set it, so nobody reads it back from the body.
+  std::string error_code;
 
   void SetHeader(std::string name, std::string value);
 };

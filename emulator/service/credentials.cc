@@ -34,4 +34,13 @@ StatusOr<Principal> CredentialStore::Lookup(
   return it->second;
 }
 
+bool CredentialStore::ExpireTemporary(const std::string& access_key_id,
+                                      TimePoint now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = by_key_.find(access_key_id);
+  if (it == by_key_.end() || !it->second.temporary()) return false;
+  it->second.expire_time = now;
+  return true;
+}
+
 }  // namespace mns::emulator

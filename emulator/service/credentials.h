@@ -43,6 +43,10 @@ class CredentialStore {
   // Adds temporary credentials, and forgets those that expired more than a
   // day before `now`, so a long run's tokens do not pile up.
   void AddTemporary(Principal principal, TimePoint now);
+  // Temporary credentials `access_key_id` expire at `now`, whatever their
+  // ExpireTime said (the "expire_token" fault). False for an unknown or
+  // long-term key.
+  bool ExpireTemporary(const std::string& access_key_id, TimePoint now);
   // InvalidAccessKeyId (PermissionDenied) for an unknown key.
   StatusOr<Principal> Lookup(const std::string& access_key_id) const;
 

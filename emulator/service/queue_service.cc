@@ -293,6 +293,16 @@ StatusOr<ChangedVisibility> QueueService::ChangeMessageVisibility(
   return result;
 }
 
+Status QueueService::ReleaseMessage(const std::string& account,
+                                    const std::string& queue,
+                                    const std::string& receipt_handle) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  MNS_ASSIGN_OR_RETURN(Queue * q, FindQueue(account, queue));
+  Status released = q->Release(receipt_handle, clock_->Now());
+  if (released.ok()) WakeFront(account, queue);
+  return released;
+}
+
 void QueueService::Reset() {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& [id, account] : accounts_) {

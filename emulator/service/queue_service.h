@@ -126,6 +126,9 @@ class QueueService {
   StatusOr<ChangedVisibility> ChangeMessageVisibility(
       const std::string& account, const std::string& queue,
       const std::string& receipt_handle, int64_t visibility_timeout_seconds);
+  // Queue::Release: the message is visible again now and the handle stale.
+  Status ReleaseMessage(const std::string& account, const std::string& queue,
+                        const std::string& receipt_handle);
 
   // Drops every queue and message and clears account attributes; accounts
   // stay. Parked receives end.

@@ -20,6 +20,12 @@ std::string Reply::Xml(const std::string& name) const {
   return std::regex_search(body, m, re) ? m[1].str() : "";
 }
 
+std::string CompactXml(const std::string& xml) {
+  std::string out = std::regex_replace(xml, std::regex(R"(>\n\s*<)"), "><");
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
 MnsTestClient::MnsTestClient(int port, TestKeyPair credentials)
     : credentials_(std::move(credentials)),
       port_(port),

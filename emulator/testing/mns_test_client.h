@@ -26,6 +26,10 @@ struct Reply {
   std::string ErrorCode() const { return Xml("Code"); }
 };
 
+// `xml` with the pretty-printing between elements removed, for comparing a
+// whole body with a one-line expectation.
+std::string CompactXml(const std::string& xml);
+
 struct TestKeyPair {
   std::string id = "mns-emulator-key";
   std::string secret = "mns-emulator-secret";

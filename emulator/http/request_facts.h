@@ -1,0 +1,23 @@
+// RequestFacts: what a request is, read from it without carrying it out —
+// its protocol, operation, queue, access key and account. Fault rules match
+// on them and the request journal records them. Reading them checks no
+// signature: a request that will be refused has facts too.
+#ifndef MNS_EMULATOR_HTTP_REQUEST_FACTS_H_
+#define MNS_EMULATOR_HTTP_REQUEST_FACTS_H_
+
+#include <string>
+
+namespace mns::emulator {
+
+struct RequestFacts {
+  std::string protocol;   // "mns", "pop" or "control"
+  std::string operation;  // e.g. "BatchDeleteMessage", "SendSms"; may be empty
+  std::string queue;      // MNS only; empty for account-level operations
+  std::string access_key_id;
+  bool temporary_key = false;  // the key is a temporary token's
+  std::string account;         // the key's account, when the key is known
+};
+
+}  // namespace mns::emulator
+
+#endif  // MNS_EMULATOR_HTTP_REQUEST_FACTS_H_
