@@ -124,7 +124,8 @@ struct MnsClient::Impl : internal::ClientCore {
   StatusOr<HttpReply> Call(const std::string& method, const std::string& target,
                            const std::string& body, internal::Headers extra,
                            bool retryable, Duration wait = Duration(0),
-                           std::stop_token stop = {});
+                           std::stop_token stop = {},
+                           bool* response_lost = nullptr);
   Message ParseMessage(const pugi::xml_node& node) const;
   // GET /queues/<queue>/messages?<query>: a <Message> reply, or with
   // `batch` a <Messages> one. `wait_seconds` (absent: the queue's own, at
@@ -136,12 +137,10 @@ struct MnsClient::Impl : internal::ClientCore {
                                              std::stop_token stop);
 };
 
-StatusOr<HttpReply> MnsClient::Impl::Call(const std::string& method,
-                                          const std::string& target,
-                                          const std::string& body,
-                                          internal::Headers extra,
-                                          bool retryable, Duration wait,
-                                          std::stop_token stop) {
+StatusOr<HttpReply> MnsClient::Impl::Call(
+    const std::string& method, const std::string& target,
+    const std::string& body, internal::Headers extra, bool retryable,
+    Duration wait, std::stop_token stop, bool* response_lost) {
   return internal::WithRetries(
       options.retry, retryable, *clock, random, [&]() -> internal::Attempt {
         auto creds = options.credentials->Get();
@@ -155,6 +154,8 @@ StatusOr<HttpReply> MnsClient::Impl::Call(const std::string& method,
                       .stop = stop};
         auto reply = transport->Send(call);
         if (!reply.ok()) {
+          // The request may have been carried out all the same.
+          if (response_lost != nullptr) *response_lost = true;
           return {reply.status(),
                   reply.status().code() != StatusCode::kCancelled};
         }
@@ -411,13 +412,21 @@ StatusOr<std::vector<Message>> MnsClient::BatchPeekMessage(
 
 Status MnsClient::DeleteMessage(const std::string& queue,
                                 const std::string& receipt_handle) {
+  bool response_lost = false;
   MNS_ASSIGN_OR_RETURN(
       HttpReply reply,
       impl_->Call(
           "DELETE",
           "/queues/" + queue + "/messages?ReceiptHandle=" + receipt_handle, "",
-          {}, true));
-  return IsSuccess(reply) ? OkStatus() : ErrorOf(reply);
+          {}, true, Duration(0), {}, &response_lost));
+  if (IsSuccess(reply)) return OkStatus();
+  Status error = ErrorOf(reply);
+  // An earlier try whose response was lost deleted the message: the retry
+  // finds it gone. That is the outcome the caller asked for.
+  if (response_lost && error.error_code() == "MessageNotExist") {
+    return OkStatus();
+  }
+  return error;
 }
 
 StatusOr<std::vector<BatchDeleteError>> MnsClient::BatchDeleteMessage(
