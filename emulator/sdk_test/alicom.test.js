@@ -202,3 +202,21 @@ test('gateway errors: wrong secret, unknown action', async () => {
   assert.equal(v3.statusCode, 400);
   assert.match(v3.data.Message, /server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/);
 });
+
+test('an injected gateway error reaches pop-core and the Tea SDK as their error types', async () => {
+  await emulator.control('POST', '/_emulator/faults', {
+    protocol: 'pop', operation: 'SendSms', times: 2, error: 'Throttling.User',
+  });
+  const throttled = await errorOf(pop.request('SendSms', { PhoneNumbers: '13800000000', SignName: 'x', TemplateCode: 'y' }));
+  assert.equal(throttled.code, 'Throttling.User');
+  const tea = new Dysmsapi.default(new $OpenApiUtil.Config({
+    accessKeyId: DEFAULT_KEY.id, accessKeySecret: DEFAULT_KEY.secret,
+    endpoint: emulator.address.replace('http://', ''), protocol: 'http',
+  }));
+  const v3 = await errorOf(tea.sendSms(new Dysmsapi.SendSmsRequest({
+    phoneNumbers: '13800000000', signName: 'x', templateCode: 'y',
+  })));
+  assert.equal(v3.code, 'Throttling.User');
+  assert.equal(v3.statusCode, 400);
+  assert.equal(v3.name, 'ThrottlingError');
+});

@@ -194,3 +194,26 @@ test('a wrong secret gives SignatureDoesNotMatch', async () => {
   const wrong = makeClient('not-the-secret');
   assert.equal(await errorName(wrong.listQueue()), 'MNSSignatureDoesNotMatchError');
 });
+
+test('an injected fault reaches the SDK as its own error type, and the journal shows it', async () => {
+  await client.createQueue('sdk-fault');
+  const rule = await emulator.control('POST', '/_emulator/faults', {
+    operation: 'ReceiveMessage', queue: 'sdk-fault', times: 2, error: 'ServiceUnavailable',
+  });
+  assert.equal(rule.id > 0, true);
+  for (let i = 0; i < 2; i++) {
+    assert.equal(await errorName(client.receiveMessage('sdk-fault', 0)), 'MNSServiceUnavailableError');
+  }
+  assert.equal(await errorName(client.receiveMessage('sdk-fault', 0)), 'MNSMessageNotExistError');
+
+  await emulator.control('POST', '/_emulator/faults', { operation: 'SendMessage', error: 'QpsLimitExceeded' });
+  assert.equal(await errorName(client.sendMessage('sdk-fault', { MessageBody: 'm' })), 'MNSQpsLimitExceededError');
+
+  const { rules } = await emulator.control('GET', '/_emulator/faults');
+  const fired = rules.find((r) => r.id === rule.id);
+  assert.equal(fired.fired, 2);
+  assert.equal(fired.hits.length, 2);
+  const { requests } = await emulator.control('GET', '/_emulator/requests?queue=sdk-fault&status=503');
+  assert.deepEqual(requests.map((r) => r.request_id), fired.hits.map((h) => h.request_id));
+  await emulator.control('DELETE', '/_emulator/faults');
+});
