@@ -10,7 +10,8 @@ pid=""
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-for args in "--bogus x" "--port" "--port 70000" "--auth maybe" "--seed x"; do
+for args in "--bogus x" "--port" "--port 70000" "--auth maybe" "--seed x" \
+            "--log-level verbose" "--log-level"; do
   set +e
   # shellcheck disable=SC2086
   "$emulator" $args > /dev/null 2> "$dir/err"; status=$?
@@ -60,4 +61,11 @@ for how in flag env; do
   stop
   echo "ok - control token from the $how"
 done
-echo "5 passed, 0 failed"
+start --log-requests --log-level debug --journal-bodies
+[ "$(status_of PUT /queues/logged)" = 400 ] || fail "an unsigned request"
+sleep 0.2
+grep -Eq ' CreateQueue logged 400 MissingAuthorizationHeader [0-9]+ms [0-9A-F]{24}$' \
+  "$dir/log" || fail "--log-requests wrote no line: $(cat "$dir/log")"
+stop
+echo "ok - --log-requests writes a line per request"
+echo "6 passed, 0 failed"

@@ -65,4 +65,22 @@ StatusOr<std::string> Emulator::InjectSmsUp(const SmsUpInjection& reply) {
   return server_->alicom().InjectSmsUp(reply);
 }
 
+StatusOr<FaultRule> Emulator::AddFault(std::string_view json_rule) {
+  const auto parsed = nlohmann::json::parse(json_rule, nullptr,
+                                            /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    return Status(StatusCode::kInvalidArgument, "a fault rule must be JSON");
+  }
+  MNS_ASSIGN_OR_RETURN(FaultRule rule, ParseFaultRule(parsed));
+  return server_->faults().Add(std::move(rule));
+}
+
+FaultRuleSet& Emulator::faults() { return server_->faults(); }
+
+std::vector<JournalEntry> Emulator::Requests(const JournalQuery& query) {
+  return server_->journal().Query(query);
+}
+
+void Emulator::ClearRequests() { server_->journal().Clear(); }
+
 }  // namespace mns::emulator

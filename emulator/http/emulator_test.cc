@@ -74,6 +74,53 @@ TEST_F(EmbeddedEmulatorTest, ControlsAreCppCalls) {
   EXPECT_TRUE(emulator().Outbox().empty());
 }
 
+// The README's recipe: from the journal, a client deleted everything it
+// received and never short-polled.
+TEST_F(EmbeddedEmulatorTest, TheJournalShowsWhatAClientDid) {
+  ASSERT_TRUE(emulator()
+                  .AddFault(R"({"operation":"ReceiveMessage","times":1,
+                                "error":"ServiceUnavailable"})")
+                  .ok());
+  EXPECT_FALSE(emulator().AddFault(R"({"operation":"Nope","drop":true})").ok());
+  ASSERT_EQ(Call("PUT", "/queues/q").status, 201);
+  for (const char* body : {"a", "b"}) {
+    Call("POST", "/queues/q/messages",
+         std::string("<Message><MessageBody>") + body +
+             "</MessageBody></Message>");
+  }
+  // A well-behaved consumer: long polls, retries the injected 503, deletes.
+  for (int handled = 0; handled < 2;) {
+    testutil::Reply got = Call("GET", "/queues/q/messages?waitseconds=1");
+    if (got.status != 200) continue;
+    Call("DELETE",
+         "/queues/q/messages?ReceiptHandle=" + got.Xml("ReceiptHandle"));
+    ++handled;
+  }
+
+  bool short_polled = false;
+  for (const JournalEntry& e :
+       emulator().Requests({.operation = "ReceiveMessage", .queue = "q"})) {
+    short_polled = short_polled || e.facts.wait_seconds.value_or(0) == 0;
+  }
+  const size_t received =
+      emulator()
+          .Requests({.operation = "ReceiveMessage", .status = 200})
+          .size();
+  const size_t deleted =
+      emulator().Requests({.operation = "DeleteMessage", .status = 204}).size();
+  EXPECT_EQ(received, 2u);
+  EXPECT_EQ(deleted, received);
+  EXPECT_FALSE(short_polled);
+  // And the check fires on a client that does short-poll.
+  Call("GET", "/queues/q/messages");
+  EXPECT_FALSE(emulator()
+                   .Requests({.operation = "ReceiveMessage", .limit = 1000})
+                   .back()
+                   .facts.wait_seconds.has_value());
+  EXPECT_EQ(emulator().faults().List().front().fired, 1);
+  EXPECT_EQ(emulator().Requests({.code = "ServiceUnavailable"}).size(), 1u);
+}
+
 TEST(EmulatorStartTest, AnOccupiedPortIsAnError) {
   auto first = Emulator::Start();
   ASSERT_TRUE(first.ok());

@@ -547,7 +547,8 @@ TEST_F(FaultServerTest, NoSecretReachesTheJournalOrTheLog) {
       "operation",     "account",      "access_key_id", "temporary_key",
       "queue",         "status",       "error_code",    "request_id",
       "latency_ms",    "fault_rule",   "bytes_in",      "bytes_out",
-      "connection_id", "request_body", "response_body"};
+      "connection_id", "request_body", "response_body", "wait_seconds",
+      "fault_action"};
   for (const json& entry : Journal()) {
     for (const auto& [key, value] : entry.items()) {
       EXPECT_TRUE(fields.contains(key)) << key;

@@ -80,6 +80,10 @@ json JournalEntryToJson(const JournalEntry& e) {
       {"bytes_out", e.bytes_out},
       {"connection_id", e.connection_id},
   };
+  if (e.facts.operation.ends_with("ReceiveMessage")) {
+    out["wait_seconds"] =
+        e.facts.wait_seconds ? json(*e.facts.wait_seconds) : json(nullptr);
+  }
   if (!e.fault_action.empty()) out["fault_action"] = e.fault_action;
   if (e.request_body) out["request_body"] = *e.request_body;
   if (e.response_body) out["response_body"] = *e.response_body;

@@ -234,6 +234,16 @@ RequestFacts MnsApi::Describe(const HttpRequest& request) {
                        (name == "DeleteMessage" &&
                         !query.Has("ReceiptHandle") && !request.body.empty());
     facts.operation = (batch ? "Batch" : "") + std::string(name);
+    if (name == "ReceiveMessage") {
+      if (auto wait = query.Get("waitseconds")) {
+        int64_t seconds = 0;
+        auto [end, ec] =
+            std::from_chars(wait->data(), wait->data() + wait->size(), seconds);
+        if (ec == std::errc() && end == wait->data() + wait->size()) {
+          facts.wait_seconds = seconds;
+        }
+      }
+    }
   }
   if (auto auth =
           ParseMnsAuthorization(request.Header("Authorization").value_or(""))) {

@@ -5,6 +5,8 @@
 #ifndef MNS_EMULATOR_HTTP_REQUEST_FACTS_H_
 #define MNS_EMULATOR_HTTP_REQUEST_FACTS_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace mns::emulator {
@@ -16,6 +18,10 @@ struct RequestFacts {
   std::string access_key_id;
   bool temporary_key = false;  // the key is a temporary token's
   std::string account;         // the key's account, when the key is known
+  // A receive's waitseconds as the client sent it (absent: the queue's
+  // PollingWaitSeconds applies), so that a test can tell long polls from
+  // short ones.
+  std::optional<int64_t> wait_seconds;
 };
 
 }  // namespace mns::emulator

@@ -291,7 +291,8 @@ void Server::Record(const HttpRequest& request, const InFlight& in_flight,
   }
   if (config_.log_requests) {
     char ms[32];
-    std::snprintf(ms, sizeof ms, "%.3f", latency_ms);
+    // Whole milliseconds: the resolution of the emulator's clocks.
+    std::snprintf(ms, sizeof ms, "%.0f", latency_ms);
     LogLine(FormatIso8601(now) + " " +
             (facts.operation.empty() ? "-" : facts.operation) + " " +
             (facts.queue.empty() ? "-" : facts.queue) + " " +

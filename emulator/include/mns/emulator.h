@@ -25,6 +25,8 @@
 
 #include "emulator/config.h"
 #include "emulator/core/sms.h"
+#include "emulator/http/faults.h"
+#include "emulator/http/journal.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/alicom_service.h"
 #include "mns/common/clock.h"
@@ -54,8 +56,8 @@ class Emulator {
   // Answers one request with no socket, as the HTTP front end does.
   HttpResponse Route(const HttpRequest& request) const;
 
-  // Drops every queue, message, SMS record and account attribute; recreates
-  // the configured queues.
+  // Drops every queue, message, SMS record, account attribute, fault rule
+  // and journal entry; recreates the configured queues and fault rules.
   void Reset();
   void Stop();
 
@@ -69,6 +71,15 @@ class Emulator {
   void SetOutcomeRules(std::vector<OutcomeRule> rules);
   // Enqueues an SmsUp reply; returns the queue it went to.
   StatusOr<std::string> InjectSmsUp(const SmsUpInjection& reply);
+
+  // Fault rules (README "Testing failure paths"): `json_rule` is what
+  // POST /_emulator/faults takes, e.g.
+  // R"({"operation":"ReceiveMessage","times":2,"error":"ServiceUnavailable"})".
+  StatusOr<FaultRule> AddFault(std::string_view json_rule);
+  FaultRuleSet& faults();
+  // The request journal, oldest first.
+  std::vector<JournalEntry> Requests(const JournalQuery& query = {});
+  void ClearRequests();
 
  private:
   explicit Emulator(std::unique_ptr<Server> server);
