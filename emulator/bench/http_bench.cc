@@ -29,6 +29,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <string>
 #include <thread>
@@ -106,7 +107,8 @@ double Throughput(int port, int threads, int seconds, int expect,
   return done / elapsed;
 }
 
-std::unique_ptr<Server> StartEmulator() {
+std::unique_ptr<Server> StartEmulator(
+    const std::function<void(EmulatorConfig&)>& adjust = {}) {
   EmulatorConfig config = DefaultConfig();
   config.port = 0;
   config.queues = {
@@ -117,6 +119,7 @@ std::unique_ptr<Server> StartEmulator() {
       {.name = "wake"},
       {.name = "parked", .attributes = {.visibility_timeout = 43200}},
       {.name = "other"}};
+  if (adjust) adjust(config);
   auto server = Server::Start(config);
   if (!server.ok()) {
     std::fprintf(stderr, "cannot start: %s\n",
@@ -128,16 +131,17 @@ std::unique_ptr<Server> StartEmulator() {
 
 double ProfileOne(Server& server, const std::string& only, int threads,
                   int seconds) {
-  std::vector<SendRequest> batch(16,
-                                 SendRequest{.body = std::string(256, 'r')});
-  for (int i = 0; i < 40'000; ++i) {
-    (void)server.queues().BatchSendMessage(kAccount, "receive", batch);
-  }
   if (only == "send") {
     return Throughput(
         server.port(), threads, seconds, 201, [](MnsTestClient& c) {
           return c.Call("POST", "/queues/send/messages", kSendBody);
         });
+  }
+  // Enough messages for every receive of the run.
+  std::vector<SendRequest> batch(16,
+                                 SendRequest{.body = std::string(256, 'r')});
+  for (int i = 0; i < 10'000 * seconds; ++i) {
+    (void)server.queues().BatchSendMessage(kAccount, "receive", batch);
   }
   return Throughput(server.port(), threads, seconds, 200, [](MnsTestClient& c) {
     return c.Call("GET", "/queues/receive/messages");
@@ -379,11 +383,60 @@ void PopNonceSection(Server& server, int requests) {
 }
 
 }  // namespace
+// What the journal and fault matching cost on the hot path: SendMessage
+// and ReceiveMessage with neither, with 100 rules that never match, and
+// with the journal on (the default). Each configuration gets a fresh
+// emulator; the runs alternate, `rounds` times.
+void FaultAndJournalSection(int threads, int seconds, int rounds) {
+  struct Setup {
+    const char* name;
+    std::function<void(EmulatorConfig&)> adjust;
+  };
+  const Setup setups[] = {
+      {"no journal, no rules",
+       [](EmulatorConfig& c) { c.journal_capacity = 0; }},
+      {"no journal, 100 rules",
+       [](EmulatorConfig& c) {
+         c.journal_capacity = 0;
+         for (int i = 0; i < 100; ++i) {
+           auto rule = ParseFaultRule(nlohmann::json{
+               {"queue", "nomatch-" + std::to_string(i) + "-*"},
+               {"times", 0},
+               {"error", "InternalError"}});
+           c.faults.push_back(*rule);
+         }
+       }},
+      {"journal on, no rules", [](EmulatorConfig&) {}},
+  };
+  double send[3] = {}, receive[3] = {};
+  for (int round = 0; round < rounds; ++round) {
+    for (int i = 0; i < 3; ++i) {
+      auto server = StartEmulator(setups[i].adjust);
+      send[i] += ProfileOne(*server, "send", threads, seconds) / rounds;
+      receive[i] += ProfileOne(*server, "receive", threads, seconds) / rounds;
+      server->Stop();
+    }
+  }
+  std::printf("6. Journal and fault matching, %d threads, %d x %d s\n",
+              threads, rounds, seconds);
+  std::printf("   %-24s %12s %8s %12s %8s\n", "configuration", "Send/s", "vs",
+              "Receive/s", "vs");
+  for (int i = 0; i < 3; ++i) {
+    std::printf("   %-24s %12.0f %7.1f%% %12.0f %7.1f%%\n", setups[i].name,
+                send[i], 100 * (send[i] / send[0] - 1), receive[i],
+                100 * (receive[i] / receive[0] - 1));
+  }
+}
+
 }  // namespace mns::emulator
 
 int main(int argc, char** argv) {
   const int threads = argc > 1 ? std::atoi(argv[1]) : 2;
   const int seconds = argc > 2 ? std::atoi(argv[2]) : 3;
+  if (argc > 3 && std::string(argv[3]) == "faults") {
+    mns::emulator::FaultAndJournalSection(threads, seconds, 3);
+    return 0;
+  }
   if (argc > 3) {
     auto server = mns::emulator::StartEmulator();
     const std::string only = argv[3];
@@ -400,5 +453,6 @@ int main(int argc, char** argv) {
   mns::emulator::SlowConnectionsSection(*server, 5000, 300);
   mns::emulator::PopNonceSection(*server, 6000);
   server->Stop();
+  mns::emulator::FaultAndJournalSection(threads, seconds, 3);
   return 0;
 }

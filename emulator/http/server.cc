@@ -189,8 +189,14 @@ std::optional<HttpResponse> Server::Serve(const HttpRequest& request,
   if (resumed) {
     in_flight = std::move(*resumed);
   } else {
-    in_flight = {.facts = Describe(request), .started = real_clock_.Now()};
-    if (!faults_->empty()) in_flight.fault = faults_->Fire(in_flight.facts);
+    in_flight.started = real_clock_.Now();
+    // Reading what a request is costs a little; with no rule, no journal
+    // and no log nobody needs it.
+    const bool rules = !faults_->empty();
+    if (rules || journal_->capacity() > 0 || config_.log_requests) {
+      in_flight.facts = Describe(request);
+    }
+    if (rules) in_flight.fault = faults_->Fire(in_flight.facts);
   }
   auto defer = [&]() -> std::optional<HttpResponse> {
     std::lock_guard<std::mutex> lock(in_flight_mutex_);
@@ -273,6 +279,9 @@ void Server::SleepUnlessStopping(Duration duration) {
 
 void Server::Record(const HttpRequest& request, const InFlight& in_flight,
                     const HttpResponse& response) {
+  if (!in_flight.fault && journal_->capacity() == 0 && !config_.log_requests) {
+    return;
+  }
   std::string request_id;
   for (const auto& [name, value] : response.headers) {
     if (name == "x-mns-request-id" || name == "x-acs-request-id") {
