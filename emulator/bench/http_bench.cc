@@ -417,6 +417,37 @@ void FaultAndJournalSection(int threads, int seconds, int rounds) {
       server->Stop();
     }
   }
+  // The same three with no socket: Server::Route() in a loop, one thread,
+  // auth off (no HMAC), so the added microseconds stand out from noise.
+  constexpr int kCalls = 200'000;
+  double send_us[3] = {}, receive_us[3] = {};
+  for (int round = 0; round < rounds; ++round) {
+    for (int i = 0; i < 3; ++i) {
+      auto server = StartEmulator([&](EmulatorConfig& c) {
+        setups[i].adjust(c);
+        c.auth = AuthMode::kOff;
+      });
+      std::vector<SendRequest> batch(16, SendRequest{.body = "r"});
+      for (int b = 0; b < kCalls / 16 + 1; ++b) {
+        (void)server->queues().BatchSendMessage(kAccount, "receive", batch);
+      }
+      const HttpRequest send_request{.method = "POST",
+                                     .target = "/queues/send/messages",
+                                     .headers = {{"Host", "127.0.0.1"}},
+                                     .body = kSendBody};
+      const HttpRequest receive_request{.method = "GET",
+                                        .target = "/queues/receive/messages",
+                                        .headers = {{"Host", "127.0.0.1"}}};
+      for (auto [request, out] : {std::pair{&send_request, &send_us[i]},
+                                  std::pair{&receive_request, &receive_us[i]}}) {
+        const auto start = Steady::now();
+        for (int n = 0; n < kCalls; ++n) (void)server->Route(*request);
+        *out += Ms(Steady::now() - start) * 1000 / kCalls / rounds;
+      }
+      server->Stop();
+    }
+  }
+
   std::printf("6. Journal and fault matching, %d threads, %d x %d s\n",
               threads, rounds, seconds);
   std::printf("   %-24s %12s %8s %12s %8s\n", "configuration", "Send/s", "vs",
@@ -425,6 +456,15 @@ void FaultAndJournalSection(int threads, int seconds, int rounds) {
     std::printf("   %-24s %12.0f %7.1f%% %12.0f %7.1f%%\n", setups[i].name,
                 send[i], 100 * (send[i] / send[0] - 1), receive[i],
                 100 * (receive[i] / receive[0] - 1));
+  }
+  std::printf("   Server::Route(), no socket, auth off, %d calls x %d:\n",
+              kCalls, rounds);
+  std::printf("   %-24s %12s %8s %12s %8s\n", "configuration", "Send us",
+              "added", "Receive us", "added");
+  for (int i = 0; i < 3; ++i) {
+    std::printf("   %-24s %12.2f %8.2f %12.2f %8.2f\n", setups[i].name,
+                send_us[i], send_us[i] - send_us[0], receive_us[i],
+                receive_us[i] - receive_us[0]);
   }
 }
 

@@ -239,7 +239,7 @@ std::optional<HttpResponse> Server::Serve(const HttpRequest& request,
   }
   if (!response) return defer();  // a receive that will wait
   response->SetHeader("Date", FormatHttpDate(real_clock_.Now()));
-  Record(request, in_flight, *response);
+  Record(request, std::move(in_flight), *response);
   return response;
 }
 
@@ -277,7 +277,7 @@ void Server::SleepUnlessStopping(Duration duration) {
   }
 }
 
-void Server::Record(const HttpRequest& request, const InFlight& in_flight,
+void Server::Record(const HttpRequest& request, InFlight in_flight,
                     const HttpResponse& response) {
   if (!in_flight.fault && journal_->capacity() == 0 && !config_.log_requests) {
     return;
@@ -313,7 +313,7 @@ void Server::Record(const HttpRequest& request, const InFlight& in_flight,
   JournalEntry entry{
       .real_time = now,
       .emulator_time = clock_->Now(),
-      .facts = facts,
+      .facts = std::move(in_flight.facts),
       .status = response.status,
       .error_code = response.error_code,
       .request_id = request_id,
@@ -328,8 +328,8 @@ void Server::Record(const HttpRequest& request, const InFlight& in_flight,
   }
   // Bodies only when asked for, and only queue messages: never a POP body
   // (QueryTokenForMnsQueue's carries an AccessKeySecret).
-  if (config_.journal_bodies && facts.protocol == "mns") {
-    const std::string& op = facts.operation;
+  if (config_.journal_bodies && entry.facts.protocol == "mns") {
+    const std::string& op = entry.facts.operation;
     if (op == "SendMessage" || op == "BatchSendMessage") {
       entry.request_body = request.body;
     } else if (op.ends_with("ReceiveMessage") || op.ends_with("PeekMessage")) {

@@ -80,7 +80,7 @@ class Server {
   void SleepUnlessStopping(Duration duration);
   // The journal entry, the log line and the rule's hit for a finished
   // request.
-  void Record(const HttpRequest& request, const InFlight& in_flight,
+  void Record(const HttpRequest& request, InFlight in_flight,
               const HttpResponse& response);
   HttpResponse TransportError(int status, const std::string& message,
                               const HttpRequest& request) const;
