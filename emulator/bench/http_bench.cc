@@ -399,10 +399,10 @@ void FaultAndJournalSection(int threads, int seconds, int rounds) {
        [](EmulatorConfig& c) {
          c.journal_capacity = 0;
          for (int i = 0; i < 100; ++i) {
-           auto rule = ParseFaultRule(nlohmann::json{
-               {"queue", "nomatch-" + std::to_string(i) + "-*"},
-               {"times", 0},
-               {"error", "InternalError"}});
+           auto rule = ParseFaultRule(
+               nlohmann::json{{"queue", "nomatch-" + std::to_string(i) + "-*"},
+                              {"times", 0},
+                              {"error", "InternalError"}});
            c.faults.push_back(*rule);
          }
        }},
@@ -438,8 +438,9 @@ void FaultAndJournalSection(int threads, int seconds, int rounds) {
       const HttpRequest receive_request{.method = "GET",
                                         .target = "/queues/receive/messages",
                                         .headers = {{"Host", "127.0.0.1"}}};
-      for (auto [request, out] : {std::pair{&send_request, &send_us[i]},
-                                  std::pair{&receive_request, &receive_us[i]}}) {
+      for (auto [request, out] :
+           {std::pair{&send_request, &send_us[i]},
+            std::pair{&receive_request, &receive_us[i]}}) {
         const auto start = Steady::now();
         for (int n = 0; n < kCalls; ++n) (void)server->Route(*request);
         *out += Ms(Steady::now() - start) * 1000 / kCalls / rounds;
@@ -448,8 +449,8 @@ void FaultAndJournalSection(int threads, int seconds, int rounds) {
     }
   }
 
-  std::printf("6. Journal and fault matching, %d threads, %d x %d s\n",
-              threads, rounds, seconds);
+  std::printf("6. Journal and fault matching, %d threads, %d x %d s\n", threads,
+              rounds, seconds);
   std::printf("   %-24s %12s %8s %12s %8s\n", "configuration", "Send/s", "vs",
               "Receive/s", "vs");
   for (int i = 0; i < 3; ++i) {
