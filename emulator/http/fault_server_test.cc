@@ -319,7 +319,7 @@ TEST_F(FaultServerTest, StopReleasesAStallAtOnce) {
 
 TEST_F(FaultServerTest, DuplicateDeliversTheMessageAgain) {
   CreateQueue("q");
-  AddFault(R"({"queue":"q","duplicate":true})");
+  AddFault(R"({"queue":"q","duplicate":true,"times":0})");
   Reply first = SendAndReceive("q", "twice");
   ASSERT_EQ(first.status, 200);
   Reply second = Call("GET", "/queues/q/messages");

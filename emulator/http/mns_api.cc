@@ -410,7 +410,10 @@ StatusOr<HttpResponse> MnsApi::ReceiveMessage(Context& context) const {
   }
   MNS_ASSIGN_OR_RETURN(std::vector<MessageView> messages, std::move(received));
   if (context.leave_visible) {
+    // Only a first delivery comes again: each message arrives twice, not
+    // for ever.
     for (const MessageView& m : messages) {
+      if (m.dequeue_count != 1) continue;
       (void)queues_->ReleaseMessage(context.account, context.queue,
                                     m.receipt_handle);
     }

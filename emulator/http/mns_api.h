@@ -59,9 +59,9 @@ class MnsApi {
   MnsApi(QueueService* queues, const CredentialStore* credentials,
          Random* random, const Clock* date_clock, MnsApiOptions options);
 
-  // `leave_visible`: a receive returns its messages but leaves them
-  // visible, their handles stale, so the next receive gets them again (the
-  // "duplicate" fault).
+  // `leave_visible`: a receive returns its messages but leaves those on
+  // their first delivery visible, their handles stale, so the next receive
+  // gets them again (the "duplicate" fault: each message arrives twice).
   HttpResponse Handle(const HttpRequest& request,
                       bool leave_visible = false) const;
   // Handle() without waiting: the answer, or nullopt for a receive that

@@ -44,6 +44,7 @@ class Server {
   QueueService& queues() { return *queues_; }
   AlicomService& alicom() { return *alicom_; }
   FaultRuleSet& faults() { return *faults_; }
+  const CredentialStore& credentials() const { return credentials_; }
   RequestJournal& journal() { return *journal_; }
 
   // Drops every queue, message, SMS record, fault rule and journal entry;
