@@ -173,8 +173,10 @@ StatusOr<FaultRule> ParseFaultRule(const json& value) {
       rule.action = FaultAction::kDelay;
       actions.push_back(key);
     } else {
+      // A named copy: clang before 16 cannot capture a structured binding.
+      const std::string& name = key;
       auto flag = std::find_if(std::begin(kFlagActions), std::end(kFlagActions),
-                               [&](const auto& a) { return a.first == key; });
+                               [&](const auto& a) { return a.first == name; });
       if (flag == std::end(kFlagActions)) {
         return Invalid("unknown field " + key);
       }

@@ -24,7 +24,9 @@ std::optional<int64_t> ParseInt(const std::string& text) {
 
 StatusOr<JournalQuery> ParseJournalQuery(std::string_view raw_query) {
   JournalQuery query;
-  for (const auto& [name, value] : SplitParams(raw_query, true)) {
+  for (const auto& [param, value] : SplitParams(raw_query, true)) {
+    // A named copy: clang before 16 cannot capture a structured binding.
+    const std::string& name = param;
     auto bad = [&](const std::string& what) {
       return Status(StatusCode::kInvalidArgument, name + " must be " + what);
     };
