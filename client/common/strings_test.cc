@@ -20,5 +20,18 @@ TEST(StringsTest, ComparesWithoutCase) {
   EXPECT_EQ(AsciiLower("X-MNS-abcDEF"), "x-mns-abcdef");
 }
 
+TEST(GlobTest, StarAndQuestionMark) {
+  EXPECT_TRUE(
+      GlobMatches("Alicom-Queue-*-SmsReport", "Alicom-Queue-123-SmsReport"));
+  EXPECT_TRUE(GlobMatches("q?", "q1"));
+  EXPECT_FALSE(GlobMatches("q?", "q12"));
+  EXPECT_TRUE(GlobMatches("*", ""));
+  EXPECT_TRUE(GlobMatches("a*b*c", "aXXbYYc"));
+  EXPECT_FALSE(GlobMatches("a*b*c", "aXXbYY"));
+  EXPECT_FALSE(GlobMatches("orders", "orders2"));
+  // Many stars on a long miss end quickly (no exponential backtracking).
+  EXPECT_FALSE(GlobMatches(std::string(50, '*') + "x", std::string(5000, 'a')));
+}
+
 }  // namespace
 }  // namespace mns

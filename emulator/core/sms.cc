@@ -7,6 +7,7 @@
 
 #include "emulator/core/errors.h"
 #include "emulator/core/json_text.h"
+#include "mns/common/strings.h"
 #include "mns/common/time_format.h"
 
 namespace mns::emulator {
@@ -53,28 +54,6 @@ bool IsMainlandMobileNumber(const std::string& number) {
          std::all_of(n.begin(), n.end(), ::isdigit);
 }
 
-bool MatchesPhonePattern(const std::string& pattern,
-                         const std::string& number) {
-  // Iterative glob: '*' backtracks to its last position.
-  size_t p = 0, n = 0, star = std::string::npos, mark = 0;
-  while (n < number.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == number[n])) {
-      ++p;
-      ++n;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = n;
-    } else if (star != std::string::npos) {
-      p = star + 1;
-      n = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 StatusOr<std::string> SmsCenter::RenderContent(
     const std::string& sign_name, const std::string& template_code,
     const std::string& template_param) const {
@@ -113,7 +92,7 @@ StatusOr<std::string> SmsCenter::RenderContent(
 
 const OutcomeRule* SmsCenter::MatchRule(const std::string& phone_number) const {
   for (const OutcomeRule& rule : settings_.rules) {
-    if (MatchesPhonePattern(rule.phone, phone_number)) return &rule;
+    if (GlobMatches(rule.phone, phone_number)) return &rule;
   }
   return nullptr;
 }

@@ -173,8 +173,6 @@ class SmsCenter {
 
 // "13800000000" (11 digits from 1), optionally after +86, 0086 or 86.
 bool IsMainlandMobileNumber(const std::string& number);
-// Glob match with '*' and '?'.
-bool MatchesPhonePattern(const std::string& pattern, const std::string& number);
 
 }  // namespace mns::emulator
 

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mns/common/strings.h"
+
 namespace mns::emulator {
 namespace {
 
@@ -277,11 +279,11 @@ TEST_F(SmsCenterTest, ASendBeyondThePendingReceiptBoundIsRefused) {
 }
 
 TEST(PhonePatternTest, GlobMatching) {
-  EXPECT_TRUE(MatchesPhonePattern("138*", "13800000000"));
-  EXPECT_TRUE(MatchesPhonePattern("1380000000?", "13800000001"));
-  EXPECT_TRUE(MatchesPhonePattern("*1", "13800000001"));
-  EXPECT_FALSE(MatchesPhonePattern("139*", "13800000000"));
-  EXPECT_TRUE(MatchesPhonePattern("13800000000", "13800000000"));
+  EXPECT_TRUE(GlobMatches("138*", "13800000000"));
+  EXPECT_TRUE(GlobMatches("1380000000?", "13800000001"));
+  EXPECT_TRUE(GlobMatches("*1", "13800000001"));
+  EXPECT_FALSE(GlobMatches("139*", "13800000000"));
+  EXPECT_TRUE(GlobMatches("13800000000", "13800000000"));
 }
 
 }  // namespace

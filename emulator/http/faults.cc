@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mns/common/strings.h"
 #include "mns/common/time_format.h"
 
 namespace mns::emulator {
@@ -78,28 +79,6 @@ std::string FaultActionName(FaultAction action) {
     if (a == action) return std::string(name);
   }
   return "";
-}
-
-bool GlobMatches(std::string_view pattern, std::string_view text) {
-  // Iterative, with one backtrack point for the last '*': linear enough for
-  // queue names and never recursive on hostile patterns.
-  size_t p = 0, t = 0, star = std::string_view::npos, star_text = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      star_text = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++star_text;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
 }
 
 bool FaultMatch::Matches(const RequestFacts& facts) const {

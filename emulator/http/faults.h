@@ -128,9 +128,6 @@ class FaultRuleSet {
   Random random_;
 };
 
-// A glob with '*' (any run) and '?' (any one byte).
-bool GlobMatches(std::string_view pattern, std::string_view text);
-
 }  // namespace mns::emulator
 
 #endif  // MNS_EMULATOR_HTTP_FAULTS_H_

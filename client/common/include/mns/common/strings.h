@@ -18,6 +18,11 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix);
 bool IsValidUtf8(std::string_view text);
 std::string AsciiLower(std::string_view text);
 
+// Whether `text` matches the glob `pattern`: '*' any run of bytes, '?' any
+// one byte, everything else itself. Linear-time enough for hostile patterns
+// (one backtrack point, never recursive).
+bool GlobMatches(std::string_view pattern, std::string_view text);
+
 }  // namespace mns
 
 #endif  // MNS_COMMON_STRINGS_H_
