@@ -31,6 +31,7 @@ using testutil::RawConnection;
 using testutil::Reply;
 using testutil::TestKeyPair;
 
+constexpr char kReportQueue[] = "Alicom-Queue-1234567890123456-SmsReport";
 constexpr char kXmlDeclaration[] = R"(<?xml version="1.0" encoding="UTF-8"?>)";
 
 std::string SendBody(const std::string& text) {
@@ -86,6 +87,18 @@ class FaultServerTest : public ::testing::Test {
         Call("POST", "/queues/" + queue + "/messages", SendBody(body)).status,
         201);
     return Call("GET", "/queues/" + queue + "/messages");
+  }
+
+  // A temporary token for the SmsReport queue, as QueryTokenForMnsQueue
+  // gives it, and a client that signs with it.
+  json IssueToken() {
+    PopTestClient pop(server_->port());
+    return pop.Call("QueryTokenForMnsQueue", {{"MessageType", "SmsReport"}})
+        .json["MessageTokenDTO"];
+  }
+  MnsTestClient TokenClient(const json& token) {
+    return MnsTestClient(server_->port(), {.id = token["AccessKeyId"],
+                                           .secret = token["AccessKeySecret"]});
   }
 
   int64_t ActiveMessages(const std::string& queue) {
@@ -340,14 +353,9 @@ TEST_F(FaultServerTest, DuplicateDeliversTheMessageAgain) {
 }
 
 TEST_F(FaultServerTest, ExpireTokenExpiresTheTemporaryTokenNow) {
-  PopTestClient pop(server_->port());
-  auto issued =
-      pop.Call("QueryTokenForMnsQueue", {{"MessageType", "SmsReport"}});
-  const json token = issued.json["MessageTokenDTO"];
-  const std::string queue = "Alicom-Queue-1234567890123456-SmsReport";
-  MnsTestClient temporary(
-      server_->port(),
-      {.id = token["AccessKeyId"], .secret = token["AccessKeySecret"]});
+  const json token = IssueToken();
+  const std::string queue = kReportQueue;
+  MnsTestClient temporary = TokenClient(token);
   auto call = [&] {
     return temporary.Call("GET", "/queues/" + queue + "/messages", "",
                           {{"security-token", token["SecurityToken"]}});
@@ -360,12 +368,8 @@ TEST_F(FaultServerTest, ExpireTokenExpiresTheTemporaryTokenNow) {
   EXPECT_EQ(expired.status, 403);
   EXPECT_EQ(expired.ErrorCode(), "SecurityTokenExpired");
   EXPECT_EQ(call().ErrorCode(), "SecurityTokenExpired");  // for good
-  auto fresh =
-      pop.Call("QueryTokenForMnsQueue", {{"MessageType", "SmsReport"}});
-  const json again = fresh.json["MessageTokenDTO"];
-  MnsTestClient renewed(server_->port(), {.id = again["AccessKeyId"],
-                                          .secret = again["AccessKeySecret"]});
-  EXPECT_EQ(renewed
+  const json again = IssueToken();
+  EXPECT_EQ(TokenClient(again)
                 .Call("GET", "/queues/" + queue + "/messages", "",
                       {{"security-token", again["SecurityToken"]}})
                 .ErrorCode(),
@@ -509,14 +513,9 @@ TEST_F(FaultServerTest, NoSecretReachesTheJournalOrTheLog) {
   config.log_debug = true;
   Start(config);
   testing::internal::CaptureStderr();
-  PopTestClient pop(server_->port());
-  auto issued =
-      pop.Call("QueryTokenForMnsQueue", {{"MessageType", "SmsReport"}});
-  const json token = issued.json["MessageTokenDTO"];
-  const std::string queue = "Alicom-Queue-1234567890123456-SmsReport";
-  MnsTestClient temporary(
-      server_->port(),
-      {.id = token["AccessKeyId"], .secret = token["AccessKeySecret"]});
+  const json token = IssueToken();
+  const std::string queue = kReportQueue;
+  MnsTestClient temporary = TokenClient(token);
   // The token in the header the other SDKs sign, and a wrong signature, so
   // that the debug log prints a string to sign that carries it.
   temporary.Call("GET", "/queues/" + queue + "/messages", "",
