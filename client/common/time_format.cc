@@ -29,6 +29,9 @@ std::optional<TimePoint> FromUtcFields(int year, int month, int day, int hour,
       minute < 0 || minute > 59 || second < 0 || second > 60) {
     return std::nullopt;
   }
+  // Four-digit years only: a larger one overflows the millisecond TimePoint
+  // (found by the http_parsing fuzzer: "Date: Wed, 02 Dec 99999992026 ...").
+  if (year < 1 || year > 9999) return std::nullopt;
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;

@@ -28,6 +28,10 @@ TEST(TimeFormatTest, HttpDateRejectsGarbage) {
   EXPECT_FALSE(ParseHttpDate("Tue, 11 Apr 2017 10:09:19 PST").has_value());
   EXPECT_FALSE(ParseHttpDate("Tue, 31 Apr 2017 10:09:19 GMT").has_value());
   EXPECT_FALSE(ParseHttpDate("Tue, 11 Apr 2017 10:09:19 GMT junk").has_value());
+  // The fuzzer's input: a year that overflowed the TimePoint.
+  EXPECT_FALSE(
+      ParseHttpDate("Wed, 02 Dec 99999992026 0:00:00 GMT").has_value());
+  EXPECT_FALSE(ParseHttpDate("Wed, 02 Dec 10000 0:00:00 GMT").has_value());
 }
 
 TEST(TimeFormatTest, Iso8601RoundTrips) {
