@@ -55,4 +55,24 @@ std::ostream& operator<<(std::ostream& os, const Status& status) {
   return os << status.ToString();
 }
 
+StatusCode StatusCodeForHttpStatus(int http_status) {
+  switch (http_status) {
+    case 400:
+      return StatusCode::kInvalidArgument;
+    case 401:
+      return StatusCode::kUnauthenticated;
+    case 403:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
+    case 409:
+      return StatusCode::kAlreadyExists;
+    case 429:
+      return StatusCode::kResourceExhausted;
+    default:
+      return http_status >= 500 ? StatusCode::kUnavailable
+                                : StatusCode::kUnknown;
+  }
+}
+
 }  // namespace mns

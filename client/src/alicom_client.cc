@@ -79,7 +79,7 @@ StatusOr<json> AlicomClient::Impl::Call(
   if (!reply.ok()) return reply.status();
   json body = json::parse(reply->body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) {
-    return Status(internal::StatusCodeForHttpStatus(reply->status),
+    return Status(StatusCodeForHttpStatus(reply->status),
                   "unexpected reply (HTTP " + std::to_string(reply->status) +
                       "): " + reply->body.substr(0, 200))
         .set_request_id(reply->Header("x-acs-request-id"));
@@ -87,7 +87,7 @@ StatusOr<json> AlicomClient::Impl::Call(
   const std::string code = StringField(body, "Code");
   const std::string request_id = StringField(body, "RequestId");
   if (reply->status < 200 || reply->status >= 300) {
-    return Status(internal::StatusCodeForHttpStatus(reply->status),
+    return Status(StatusCodeForHttpStatus(reply->status),
                   StringField(body, "Message"), code)
         .set_request_id(request_id);
   }

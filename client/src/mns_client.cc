@@ -49,7 +49,7 @@ Status ErrorOf(const HttpReply& reply) {
       request_id = Child(doc.document_element(), "RequestId");
   }
   if (message.empty()) message = "HTTP " + std::to_string(reply.status);
-  return Status(internal::StatusCodeForHttpStatus(reply.status), message, code)
+  return Status(StatusCodeForHttpStatus(reply.status), message, code)
       .set_request_id(request_id);
 }
 

@@ -20,26 +20,6 @@ Duration BackoffDelay(const RetryPolicy& policy, int n, Random& random) {
                          policy.max_delay, n, random);
 }
 
-StatusCode StatusCodeForHttpStatus(int http_status) {
-  switch (http_status) {
-    case 400:
-      return StatusCode::kInvalidArgument;
-    case 401:
-      return StatusCode::kUnauthenticated;
-    case 403:
-      return StatusCode::kPermissionDenied;
-    case 404:
-      return StatusCode::kNotFound;
-    case 409:
-      return StatusCode::kAlreadyExists;
-    case 429:
-      return StatusCode::kResourceExhausted;
-    default:
-      return http_status >= 500 ? StatusCode::kUnavailable
-                                : StatusCode::kUnknown;
-  }
-}
-
 StatusOr<HttpReply> WithRetries(const RetryPolicy& policy, bool retryable,
                                 Clock& clock, Random& random,
                                 const std::function<Attempt()>& attempt) {

@@ -28,10 +28,6 @@ Duration JitteredBackoff(Duration floor, Duration initial, double multiplier,
 // The retry loop's delay after try `n`: JitteredBackoff from 0.
 Duration BackoffDelay(const RetryPolicy& policy, int n, Random& random);
 
-// The one mapping from an HTTP status to a StatusCode, for errors whose body
-// carries no better code.
-StatusCode StatusCodeForHttpStatus(int http_status);
-
 // Runs `attempt` up to policy.max_attempts times while it is transient and
 // `retryable`, sleeping BackoffDelay() on `clock` in between. Returns the
 // last outcome.

@@ -76,16 +76,5 @@ TEST(BackoffTest, AFloorAndASeedMakeTheConsumersBackoff) {
       Duration(5));
 }
 
-TEST(StatusCodeTest, OneMappingForEveryClient) {
-  EXPECT_EQ(StatusCodeForHttpStatus(400), StatusCode::kInvalidArgument);
-  EXPECT_EQ(StatusCodeForHttpStatus(401), StatusCode::kUnauthenticated);
-  EXPECT_EQ(StatusCodeForHttpStatus(403), StatusCode::kPermissionDenied);
-  EXPECT_EQ(StatusCodeForHttpStatus(404), StatusCode::kNotFound);
-  EXPECT_EQ(StatusCodeForHttpStatus(409), StatusCode::kAlreadyExists);
-  EXPECT_EQ(StatusCodeForHttpStatus(429), StatusCode::kResourceExhausted);
-  EXPECT_EQ(StatusCodeForHttpStatus(503), StatusCode::kUnavailable);
-  EXPECT_EQ(StatusCodeForHttpStatus(418), StatusCode::kUnknown);
-}
-
 }  // namespace
 }  // namespace mns::internal

@@ -15,9 +15,9 @@ constexpr PopErrorKind kGateway = PopErrorKind::kGateway;
 constexpr PopErrorKind kBusiness = PopErrorKind::kBusiness;
 
 // Statuses marked [U] in spec alicom §2.5 are the most likely ones. Texts
-// are the cloud's, as quoted in spec alicom §2.5 and §6.4; the gateway codes
-// whose text names a parameter or echoes the string to sign carry it in
-// their Status instead.
+// are the cloud's, as quoted in spec alicom §2.5 and §6.4, except where
+// marked UNCONFIRMED; the gateway codes whose text names a parameter or
+// echoes the string to sign carry it in their Status instead.
 constexpr Row kRows[] = {
     {"SignatureDoesNotMatch", {kGateway, 400, ""}},
     {"IncompleteSignature",
@@ -45,6 +45,8 @@ constexpr Row kRows[] = {
     {"Forbidden.RAM", {kGateway, 403, ""}},
     {"Throttling.User",
      {kGateway, 400, "Request was denied due to user flow control."}},
+    // UNCONFIRMED texts (not quoted in the spec): the wording of Alibaba
+    // Cloud's common gateway errors; a fault rule shows them.
     {"InternalError",
      {kGateway, 500,
       "The request processing has failed due to some unknown error."}},
@@ -62,22 +64,6 @@ constexpr Row kRows[] = {
     {"isv.SMS_TEMPLATE_ILLEGAL", {kBusiness, 200, "短信模版不合法"}},
     {"isv.TEMPLATE_MISSING_PARAMETERS", {kBusiness, 200, "模版缺少变量"}},
 };
-
-StatusCode StatusCodeFor(const PopErrorInfo& info) {
-  switch (info.http_status) {
-    case 403:
-      return StatusCode::kPermissionDenied;
-    case 404:
-      return StatusCode::kNotFound;
-    case 500:
-      return StatusCode::kInternal;
-    case 503:
-      return StatusCode::kUnavailable;
-    default:
-      // Gateway 400s and business refusals alike: the caller's input.
-      return StatusCode::kInvalidArgument;
-  }
-}
 
 }  // namespace
 
@@ -98,8 +84,12 @@ std::string PopWireMessage(const Status& error) {
 }
 
 Status PopErrorStatus(std::string_view code, std::string message) {
-  return Status(StatusCodeFor(PopError(code)), std::move(message),
-                std::string(code));
+  const PopErrorInfo info = PopError(code);
+  // Business refusals come with HTTP 200: the caller's input, as a 400 is.
+  return Status(info.kind == PopErrorKind::kBusiness
+                    ? StatusCode::kInvalidArgument
+                    : StatusCodeForHttpStatus(info.http_status),
+                std::move(message), std::string(code));
 }
 
 Status PopMissingParameterError(const std::string& name) {

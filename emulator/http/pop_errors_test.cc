@@ -42,7 +42,7 @@ TEST(PopErrorTest, AStatusCodeFollowsTheRowsHttpStatus) {
             StatusCode::kNotFound);
   EXPECT_EQ(PopErrorStatus("Forbidden.RAM").code(),
             StatusCode::kPermissionDenied);
-  EXPECT_EQ(PopErrorStatus("InternalError").code(), StatusCode::kInternal);
+  EXPECT_EQ(PopErrorStatus("InternalError").code(), StatusCode::kUnavailable);
   EXPECT_EQ(PopErrorStatus("ServiceUnavailable").code(),
             StatusCode::kUnavailable);
   EXPECT_EQ(PopErrorStatus("SignatureNonceUsed").code(),

@@ -109,6 +109,10 @@ class [[nodiscard]] StatusOr {
   std::optional<T> value_;
 };
 
+// The one mapping from an HTTP status to a StatusCode, for errors whose body
+// carries no better code: the client's, and the emulator's POP error table.
+StatusCode StatusCodeForHttpStatus(int http_status);
+
 }  // namespace mns
 
 // Returns early from the enclosing function when `expr` is a non-OK Status.
