@@ -2,6 +2,8 @@
 // temporary token for the Alicom queue and refreshes it before it expires,
 // long-polls in batches, prints each receipt, deletes it, backs off on
 // errors, and stops cleanly on Ctrl-C (the poll in flight is cancelled).
+// Given the sends to watch (--sends-file), it also compensates: a send
+// whose receipt is overdue is looked up with QuerySendDetails.
 //
 // Against the local emulator every flag has a default; against Alibaba
 // Cloud give the keys and your account's queue (see --help).
@@ -9,16 +11,22 @@
 #include <signal.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <stop_token>
 #include <string>
+#include <thread>
 
 #include "client/tools/command_line.h"
+#include "client/tools/emulator_clock.h"
+#include "client/tools/sends_file.h"
 #include "mns/alicom_client.h"
 #include "mns/alicom_consumer.h"
 #include "mns/mns_client.h"
+#include "mns/reconciler.h"
 #include "mns/token_provider.h"
 
 namespace {
@@ -48,6 +56,18 @@ Alicom queue, prints each one and deletes it. Stops on Ctrl-C.
   --wait S                 long-poll seconds, 1..30; default 30
   --max N                  exit after N receipts; default: run until Ctrl-C
   --json                   one JSON object per line
+
+Compensation (SmsReport only):
+  --sends-file FILE        sends to watch, one JSON object a line,
+                           {"biz_id","phone_number","sent_at"} (ISO 8601),
+                           appended by your sender; default
+                           $ALICOM_SENDS_FILE. A send with no receipt after
+                           --receipt-deadline is looked up with
+                           QuerySendDetails and its status printed
+  --receipt-deadline S     seconds to wait for a receipt; default 60
+  --clock-url URL          take the time for that deadline from an
+                           emulator's /_emulator/clock (default
+                           $ALICOM_CLOCK_URL); "" for the system clock
 )";
 
 int Usage(const std::string& problem) {
@@ -79,6 +99,26 @@ ordered_json Json(const mns::SmsReport& r) {
           {"err_msg", r.err_msg},         {"sms_size", r.sms_size}};
 }
 
+std::string Describe(const mns::ReceiptReconciler::Outcome& o) {
+  using Status = mns::SendStatus;
+  return "SendDetail " + o.phone_number + "  " +
+         (o.status == Status::kDelivered ? "delivered"
+          : o.status == Status::kFailed  ? "FAILED " + o.err_code
+                                         : "still waiting, gave up") +
+         "  biz_id " + o.biz_id + "  (no receipt; from QuerySendDetails)";
+}
+
+ordered_json Json(const mns::ReceiptReconciler::Outcome& o) {
+  using Status = mns::SendStatus;
+  return {{"type", "SendDetail"},
+          {"phone_number", o.phone_number},
+          {"biz_id", o.biz_id},
+          {"status", o.status == Status::kDelivered ? "delivered"
+                     : o.status == Status::kFailed  ? "failed"
+                                                    : "waiting"},
+          {"err_code", o.err_code}};
+}
+
 ordered_json Json(const mns::SmsUp& u) {
   return {{"type", "SmsUp"},
           {"phone_number", u.phone_number},
@@ -89,6 +129,34 @@ ordered_json Json(const mns::SmsUp& u) {
           {"sequence_id", u.sequence_id}};
 }
 
+// Once a second until `stop`: tracks the sends appended to `path` and looks
+// up those whose receipt is overdue.
+void Compensate(const std::string& path, mns::ReceiptReconciler& reconciler,
+                std::mutex& output, std::stop_token stop) {
+  mns::tools::SendsFile sends(path);
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  while (!stop.stop_requested()) {
+    std::vector<std::string> problems;
+    for (const auto& send : sends.ReadNew(problems)) {
+      reconciler.Track(send.biz_id, {send.phone_number}, send.sent_at);
+    }
+    const auto pass = reconciler.ReconcileDue();
+    {
+      std::lock_guard<std::mutex> lock(output);
+      for (const auto& problem : problems) {
+        std::cerr << "skipped a line: " << problem << "\n";
+      }
+      if (pass.errors > 0) {
+        std::cerr << "QuerySendDetails failed, asking again later: "
+                  << mns::tools::DescribeError(pass.last_error) << "\n";
+      }
+    }
+    std::unique_lock<std::mutex> lock(mutex);
+    wake.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,7 +164,8 @@ int main(int argc, char** argv) {
   if (auto problem = mns::tools::ParseCommandLine(
           argc, argv, {"json"},
           {"type", "queue", "uid", "pop-endpoint", "mns-endpoint",
-           "access-key-id", "access-key-secret", "wait", "max"},
+           "access-key-id", "access-key-secret", "wait", "max", "sends-file",
+           "receipt-deadline", "clock-url"},
           args)) {
     return Usage(*problem);
   }
@@ -111,14 +180,23 @@ int main(int argc, char** argv) {
     return Usage("--type must be SmsReport or SmsUp");
   }
   int wait = 30;
-  int64_t max = 0;
+  int64_t max = 0, receipt_deadline = 60;
   try {
     wait = std::stoi(args.Get("wait", nullptr, "30"));
     max = std::stoll(args.Get("max", nullptr, "0"));
+    receipt_deadline = std::stoll(args.Get("receipt-deadline", nullptr, "60"));
   } catch (const std::exception&) {
-    return Usage("--wait and --max take numbers");
+    return Usage("--wait, --max and --receipt-deadline take numbers");
   }
   if (wait < 1 || wait > 30) return Usage("--wait must be 1..30");
+  if (receipt_deadline < 1 || receipt_deadline > 86400) {
+    return Usage("--receipt-deadline must be 1..86400");
+  }
+  const std::string sends_file =
+      args.Get("sends-file", "ALICOM_SENDS_FILE", "");
+  if (!sends_file.empty() && type != "SmsReport") {
+    return Usage("--sends-file needs --type SmsReport");
+  }
   const std::string uid = args.Get("uid", "ALICOM_UID", "1234567890123456");
   const std::string queue =
       args.Get("queue", "ALICOM_QUEUE", "Alicom-Queue-" + uid + "-" + type);
@@ -152,6 +230,22 @@ int main(int argc, char** argv) {
                            "http://127.0.0.1:9876"),
       .credentials = tokens});
 
+  // Compensation's clock: the emulator's when asked, else the system's.
+  std::shared_ptr<mns::Clock> deadline_clock;
+  if (const std::string url = args.Get("clock-url", "ALICOM_CLOCK_URL", "");
+      !sends_file.empty() && !url.empty()) {
+    auto clock = mns::tools::EmulatorClock::Connect(url);
+    if (!clock.ok()) {
+      std::cerr << "alicom-receive: " << clock.status().message() << "\n";
+      return 1;
+    }
+    deadline_clock = std::move(clock).value();
+  }
+  mns::ReceiptReconciler reconciler(
+      alicom, {.receipt_deadline = std::chrono::seconds(receipt_deadline),
+               .requery_interval = std::chrono::seconds(receipt_deadline),
+               .clock = deadline_clock});
+
   mns::AlicomConsumer consumer(
       mns_client, tokens,
       mns::AlicomConsumer::Options{.queue_name = queue, .wait_seconds = wait});
@@ -167,7 +261,13 @@ int main(int argc, char** argv) {
   };
   if (type == "SmsReport") {
     consumer.OnReport([&](const mns::SmsReport& r, const mns::Message&) {
+      if (!sends_file.empty()) reconciler.OnReceipt(r);
       return print(Describe(r), Json(r));
+    });
+    reconciler.OnOutcome([&](const mns::ReceiptReconciler::Outcome& o) {
+      if (o.resolved_by != mns::ReceiptReconciler::ResolvedBy::kReceipt) {
+        print(Describe(o), Json(o));
+      }
     });
   } else {
     consumer.OnUp([&](const mns::SmsUp& u, const mns::Message&) {
@@ -187,8 +287,15 @@ int main(int argc, char** argv) {
   std::cerr << "receiving " << type << " from " << queue
             << " (Ctrl-C to stop)\n";
   consumer.Start();
+  std::jthread compensating;
+  if (!sends_file.empty()) {
+    compensating = std::jthread([&](std::stop_token stop) {
+      Compensate(sends_file, reconciler, output, stop);
+    });
+  }
   int signal = 0;
   sigwait(&signals, &signal);
+  compensating = {};  // stops and joins it
   consumer.Stop();
   const auto stats = consumer.stats();
   std::cerr << "stopped: " << stats.received << " received, " << stats.handled

@@ -14,8 +14,11 @@
 #include <sstream>
 
 #include "client/testing/alicom_emulator_fixture.h"
+#include "client/tools/emulator_clock.h"
+#include "client/tools/sends_file.h"
 #include "mns/common/testing/eventually.h"
 #include "mns/common/testing/subprocess.h"
+#include "mns/common/time_format.h"
 
 namespace mns {
 namespace {
@@ -137,6 +140,80 @@ TEST_F(AlicomReceiveTest, RefusesAnUnknownFlagOrAMissingValueWithUsage) {
     EXPECT_EQ(Exit(pid, std::chrono::seconds(20)), 2) << args[0];
     EXPECT_THAT(Read("err"), HasSubstr("usage: alicom-receive")) << args[0];
   }
+}
+
+TEST_F(AlicomReceiveTest, LooksUpASendWhoseReceiptNeverCame) {
+  server_->alicom().SetRules({{.phone = "13700000000", .reports = 0}});
+  auto sent = alicom_->SendSms({.phone_numbers = {"13700000000"},
+                                .sign_name = "阿里云",
+                                .template_code = "SMS_1"});
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  std::ofstream(dir_ / "sends")
+      << R"({"biz_id":")" << sent->biz_id
+      << R"(","phone_number":"13700000000","sent_at":")"
+      << FormatIso8601(server_->clock().Now()) << "\"}\nnot json\n";
+  pid_t pid = Spawn({"--sends-file", (dir_ / "sends").string(), "--clock-url",
+                     server_->address() + "/_emulator/clock",
+                     "--receipt-deadline", "30", "--max", "1", "--wait", "1"});
+  // Its first pass has read the file (it skipped the bad line) and found
+  // nothing overdue: that waits for the emulator's clock.
+  testutil::Eventually(
+      [&] {
+        return Read("err").find("not a JSON object") != std::string::npos;
+      },
+      std::chrono::seconds(20), Duration(10));
+  EXPECT_THAT(Read("err"), HasSubstr("sends:2: not a JSON object"));
+  EXPECT_EQ(Read("out"), "");
+  server_->clock().Advance(std::chrono::seconds(31));
+  EXPECT_EQ(Exit(pid, std::chrono::seconds(20)), 0) << Read("err");
+  EXPECT_THAT(
+      Read("out"),
+      HasSubstr("SendDetail 13700000000  delivered  biz_id " + sent->biz_id));
+}
+
+TEST(SendsFileTest, ReadsOnlyWholeLinesAppendedSinceTheLastRead) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("sends-" + std::to_string(getpid()));
+  std::vector<std::string> problems;
+  tools::SendsFile sends(path.string());
+  EXPECT_TRUE(sends.ReadNew(problems).empty());  // no file yet
+  std::ofstream(path) << R"({"biz_id":"1^0","phone_number":"138",)"
+                      << R"("sent_at":"2024-01-01T00:00:00Z"})"
+                      << "\n"
+                      << R"({"biz_id":"2^0","phone_nu)";  // being written
+  auto first = sends.ReadNew(problems);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].biz_id, "1^0");
+  EXPECT_EQ(first[0].phone_number, "138");
+  EXPECT_EQ(ToUnixMillis(first[0].sent_at), 1'704'067'200'000);
+  std::ofstream(path, std::ios::app)
+      << R"(mber":"139","sent_at":"2024-01-01T00:00:01Z"})"
+      << "\n"
+      << R"({"biz_id":"3^0","phone_number":"139"})"
+      << "\n\n[1]\n";
+  auto second = sends.ReadNew(problems);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].biz_id, "2^0");
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_THAT(problems[0], HasSubstr(":3: needs biz_id, phone_number"));
+  EXPECT_THAT(problems[1], HasSubstr(":5: not a JSON object"));
+  EXPECT_TRUE(sends.ReadNew(problems).empty());
+  std::filesystem::remove(path);
+}
+
+TEST_F(AlicomReceiveTest, TheEmulatorClockFollowsAnAdvance) {
+  auto clock = tools::EmulatorClock::Connect(
+      server_->address() + "/_emulator/clock", Duration(0));
+  ASSERT_TRUE(clock.ok()) << clock.status();
+  const TimePoint before = (*clock)->Now();
+  EXPECT_LE(before, server_->clock().Now());
+  server_->clock().Advance(std::chrono::hours(2));
+  EXPECT_GE((*clock)->Now(), before + std::chrono::hours(2));
+  // What is not a clock is refused at once.
+  EXPECT_FALSE(tools::EmulatorClock::Connect("nonsense").ok());
+  EXPECT_FALSE(
+      tools::EmulatorClock::Connect(server_->address() + "/_emulator/health")
+          .ok());
 }
 
 }  // namespace

@@ -37,6 +37,8 @@ using Seconds = std::chrono::duration<double>;
 
 constexpr char kAlicomAccount[] = "1943695596114318";
 constexpr size_t kMaxOffenders = 10;
+// Sends to these numbers are never reported (compensates).
+constexpr char kUnreportedPrefix[] = "137";
 
 // --- helpers
 // ------------------------------------------------------------------
@@ -152,10 +154,12 @@ class Run {
     config.port = 0;
     // Receipts soon after each send, so that scenarios are short.
     config.alicom.sms.report_delay_seconds = 1;
-    config.alicom.sms.rules = {{.phone = "139*",
-                                .delivered = false,
-                                .err_code = "MK:0001",
-                                .err_msg = "空号"}};
+    config.alicom.sms.rules = {
+        {.phone = "139*",
+         .delivered = false,
+         .err_code = "MK:0001",
+         .err_msg = "空号"},
+        {.phone = std::string(kUnreportedPrefix) + "*", .reports = 0}};
     auto server = Server::Start(std::move(config));
     if (!server.ok()) {
       start_error_ = server.status().message();
@@ -167,6 +171,9 @@ class Run {
     queue_ = "Alicom-Queue-" + uid_ + "-" + options.message_type;
     key_id_ = account.access_keys.front().id;
     key_secret_ = account.access_keys.front().secret;
+    sends_path_ = output_dir + "/" + scenario + ".sends.jsonl";
+    std::ofstream(sends_path_, std::ios::trunc).flush();
+    const std::string clock_url = server_->address() + "/_emulator/clock";
     alicom_ = std::make_unique<AlicomClient>(ClientOptions{
         .endpoint = server_->address(),
         .credentials = MakeStaticCredentials(key_id_, key_secret_)});
@@ -176,7 +183,9 @@ class Run {
         {"access_key_id", key_id_},
         {"access_key_secret", key_secret_},
         {"uid", uid_},
-        {"queue", queue_}};
+        {"queue", queue_},
+        {"sends_file", sends_path_},
+        {"clock_url", clock_url}};
     std::vector<std::string> argv;
     for (std::string arg : options.command) {
       for (const auto& [name, value] : values) {
@@ -199,7 +208,9 @@ class Run {
             {"ALIBABA_CLOUD_ACCESS_KEY_SECRET", key_secret_},
             {"ALICOM_UID", uid_},
             {"ALICOM_QUEUE", queue_},
-            {"ALICOM_MESSAGE_TYPE", options.message_type}},
+            {"ALICOM_MESSAGE_TYPE", options.message_type},
+            {"ALICOM_SENDS_FILE", sends_path_},
+            {"ALICOM_CLOCK_URL", clock_url}},
         output_dir + "/" + scenario + ".log");
   }
 
@@ -209,6 +220,7 @@ class Run {
   }
 
   const std::string& start_error() const { return start_error_; }
+  const CertifyOptions& options() const { return options_; }
   Server& server() { return *server_; }
   ConsumerProcess& consumer() { return *consumer_; }
   const std::string& queue() const { return queue_; }
@@ -283,26 +295,44 @@ class Run {
   // third to a number whose outcome is a failure) or injected replies.
   Status Produce(int n) {
     for (int i = 0; i < n; ++i) {
-      char phone[16];
-      std::snprintf(phone, sizeof phone, "%s%08d", i % 3 == 2 ? "139" : "138",
-                    ++produced_);
+      const std::string phone = NextPhone(i % 3 == 2 ? "139" : "138");
       if (options_.message_type == "SmsUp") {
         MNS_RETURN_IF_ERROR(
             server_->alicom()
                 .InjectSmsUp({.phone_number = phone, .content = "TD"})
                 .status());
       } else {
-        MNS_RETURN_IF_ERROR(alicom_
-                                ->SendSms({.phone_numbers = {phone},
-                                           .sign_name = "阿里云",
-                                           .template_code = "SMS_1"})
-                                .status());
+        MNS_RETURN_IF_ERROR(Send(phone).status());
       }
     }
     return OkStatus();
   }
   int produced() const { return produced_; }
 
+  // A SendSms whose receipt never comes (an outcome rule with reports 0).
+  StatusOr<emulator::SmsRecord> SendUnreported() {
+    return Send(NextPhone(kUnreportedPrefix));
+  }
+
+  // A real SendSms to `phone`, recorded in the sends file as the
+  // consumer's sender would record it (README "Certifying a consumer").
+  StatusOr<emulator::SmsRecord> Send(const std::string& phone) {
+    MNS_ASSIGN_OR_RETURN(SendSmsResult sent,
+                         alicom_->SendSms({.phone_numbers = {phone},
+                                           .sign_name = "阿里云",
+                                           .template_code = "SMS_1"}));
+    auto records = server_->alicom().Outbox({.biz_id = sent.biz_id});
+    if (records.empty()) {
+      return Status(StatusCode::kInternal,
+                    "the outbox has no record of " + sent.biz_id);
+    }
+    const nlohmann::json line = {
+        {"biz_id", sent.biz_id},
+        {"phone_number", phone},
+        {"sent_at", FormatIso8601(records.front().send_time)}};
+    std::ofstream(sends_path_, std::ios::app) << line.dump() << "\n";
+    return records.front();
+  }
   // Messages in the consumer's queue, visible or not.
   int64_t Backlog() {
     auto info = server_->queues().GetQueueAttributes(kAlicomAccount, queue_);
@@ -325,13 +355,19 @@ class Run {
   }
 
  private:
+  std::string NextPhone(const char* prefix) {
+    char phone[16];
+    std::snprintf(phone, sizeof phone, "%s%08d", prefix, ++produced_);
+    return phone;
+  }
+
   const CertifyOptions& options_;
   std::string scenario_;
   std::string start_error_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<ConsumerProcess> consumer_;
   std::unique_ptr<AlicomClient> alicom_;
-  std::string uid_, queue_, key_id_, key_secret_;
+  std::string uid_, queue_, key_id_, key_secret_, sends_path_;
   int produced_ = 0;
   SystemClock real_clock_;
 };
@@ -650,6 +686,83 @@ void WaitsForQueue(Run& run, Verdict& v) {
                          : "waited for the queue and resumed";
 }
 
+// One send is never reported. The consumer must look it up with
+// QuerySendDetails (by its BizId, or by its number with no BizId) within
+// the deadline after the send, on the emulator clock. The tool moves that
+// clock 20 times faster than real time, so a consumer must take its time
+// from ALICOM_CLOCK_URL; with --real-time it waits the deadline out instead.
+void Compensates(Run& run, Verdict& v) {
+  const int64_t since = run.LastSequence();
+  (void)run.Produce(2);
+  auto lost = run.SendUnreported();
+  (void)run.Produce(2);
+  if (!lost.ok()) {
+    v.summary = "could not send: " + lost.status().message();
+    return;
+  }
+  const Duration deadline = run.options().compensation_deadline;
+  const TimePoint due = lost->send_time + deadline;
+  v.evidence.push_back("the send to " + lost->phone_number + " (BizId " +
+                       lost->biz_id + ") at " + FormatIso8601(lost->send_time) +
+                       " is never reported");
+  auto looks_up_lost = [&](const JournalEntry& e) {
+    return e.facts.operation == "QuerySendDetails" && e.status == 200 &&
+           (e.facts.biz_id == lost->biz_id ||
+            (e.facts.biz_id.empty() &&
+             e.facts.phone_number == lost->phone_number));
+  };
+  auto lookup = [&]() -> std::optional<JournalEntry> {
+    for (JournalEntry& e : run.ConsumerRequests(since)) {
+      if (looks_up_lost(e)) return std::move(e);
+    }
+    return std::nullopt;
+  };
+  auto& clock = run.server().clock();
+  if (run.options().real_time) {
+    run.WaitFor([&] { return lookup() || !run.consumer().Alive(); },
+                deadline + std::chrono::seconds(1));
+  } else {
+    while (clock.Now() < due && !lookup() && run.consumer().Alive()) {
+      clock.Advance(std::chrono::seconds(1));
+      run.Sleep(std::chrono::milliseconds(50));
+    }
+    // A lookup made just before the deadline may still be in flight.
+    run.WaitFor([&] { return lookup().has_value(); }, std::chrono::seconds(1));
+  }
+  const auto entries = run.ConsumerRequests(since);
+  int lookups = 0;
+  for (const auto& e : entries) {
+    lookups += e.facts.operation == "QuerySendDetails" && !looks_up_lost(e);
+  }
+  const std::optional<JournalEntry> found = lookup();
+  const bool in_time = found && found->emulator_time <= due;
+  const std::string limit = Fixed(Seconds(deadline).count(), 0) + " s";
+  if (found) {
+    v.evidence.push_back(
+        "looked up by QuerySendDetails " +
+        Fixed(Seconds(found->emulator_time - lost->send_time).count()) +
+        " s after the send on the emulator clock (at most " + limit + ")");
+    if (!in_time) v.offending_request_ids.push_back(found->request_id);
+  } else {
+    v.evidence.push_back(
+        "no QuerySendDetails for it within " + limit +
+        " on the emulator clock" +
+        (run.options().real_time
+             ? ""
+             : ", which ran 20 times fast: a consumer that reads its own "
+               "clock rather than ALICOM_CLOCK_URL needs --real-time"));
+  }
+  v.information.push_back(std::to_string(lookups) +
+                          " other QuerySendDetails calls");
+  ExpectDrained(run, run.Scaled(15), "the 4 reported sends", v);
+  const bool alive = ExpectAlive(run, v);
+  v.passed = in_time && alive;
+  v.summary = !alive    ? "the consumer exited"
+              : in_time ? "looked up the unreported send in time"
+              : found   ? "looked up the unreported send too late"
+                        : "never looked up the unreported send";
+}
+
 struct Scenario {
   ScenarioInfo info;
   emulator::EmulatorConfig config;
@@ -727,6 +840,15 @@ const std::vector<Scenario>& AllScenarios() {
          defaults,
          {R"({"queue":"Alicom-Queue-*","times":0,"error":"QueueNotExist"})"},
          plain(WaitsForQueue)},
+        {{"compensates",
+          "one send is never reported: the consumer calls QuerySendDetails "
+          "for it (its BizId, or its number) within --compensation-deadline "
+          "(default 120 s) of the send on the emulator clock, which runs 20 "
+          "times fast unless --real-time; SmsReport only",
+          true, true},
+         defaults,
+         {},
+         plain(Compensates)},
     };
     return all;
   }();

@@ -2,6 +2,8 @@
 // production consumer must survive, and says which it passes, with evidence.
 // Flags, then "--", then the consumer's command (README "Certifying a
 // consumer").
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -21,9 +23,10 @@ its own, one fresh emulator and process per scenario, and gives a verdict
 on each from the requests it made. The consumer finds the emulator in its
 environment (ALICOM_POP_ENDPOINT, ALICOM_MNS_ENDPOINT, ALICOM_ACCESS_KEY_ID,
 ALICOM_ACCESS_KEY_SECRET, ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, ALICOM_UID,
-ALICOM_QUEUE, ALICOM_MESSAGE_TYPE); {pop_endpoint}, {mns_endpoint},
-{access_key_id}, {access_key_secret}, {uid} and {queue} in ARGS are
-replaced by the same values.
+ALICOM_QUEUE, ALICOM_MESSAGE_TYPE, ALICOM_SENDS_FILE, ALICOM_CLOCK_URL);
+{pop_endpoint}, {mns_endpoint}, {access_key_id}, {access_key_secret}, {uid},
+{queue}, {sends_file} and {clock_url} in ARGS are replaced by the same
+values.
 
   --list                  the scenarios and what each checks
   --scenario NAME         run NAME (repeatable); default: all but opt-in
@@ -31,6 +34,11 @@ replaced by the same values.
   --type SmsReport|SmsUp  the queue the consumer reads (default SmsReport)
   --timeout-scale F       stretch every time limit by F (slow machines)
   --keep-going            run every scenario even after a failure
+  --compensation-deadline S
+                          compensates: seconds from the unreported send to
+                          its QuerySendDetails, 1..86400 (default 120)
+  --real-time             compensates: wait the deadline out in real time,
+                          for a consumer that reads its own clock
   --report-dir DIR        write report.md, junit.xml and each scenario's
                           consumer output there
   --help                  this text
@@ -76,6 +84,17 @@ int main(int argc, char** argv) {
       quick = true;
     } else if (flag == "--keep-going") {
       options.keep_going = true;
+    } else if (flag == "--real-time") {
+      options.real_time = true;
+    } else if (flag == "--compensation-deadline") {
+      const char* v = value();
+      if (v == nullptr) return Usage(flag + " needs a value");
+      char* end = nullptr;
+      const long seconds = std::strtol(v, &end, 10);
+      if (*end != '\0' || end == v || seconds < 1 || seconds > 86400) {
+        return Usage("--compensation-deadline must be 1..86400 seconds");
+      }
+      options.compensation_deadline = std::chrono::seconds(seconds);
     } else if (flag == "--scenario" || flag == "--type" ||
                flag == "--timeout-scale" || flag == "--report-dir") {
       const char* v = value();
@@ -119,6 +138,10 @@ int main(int argc, char** argv) {
       return Usage("unknown scenario " + name +
                    "; the scenarios are: " + ScenarioNames());
     }
+  }
+  if (options.message_type != "SmsReport" &&
+      std::find(names.begin(), names.end(), "compensates") != names.end()) {
+    return Usage("compensates certifies SmsReport consumers only");
   }
   if (names.empty()) {
     for (const auto& s : mns::certify::Scenarios()) {

@@ -17,6 +17,13 @@ grep -q 'the scenarios are: drains-receipts, long-polls' "$out" || fail "no scen
 "$certify" --timeout-scale 0 -- true > "$out" 2>&1; [ $? -eq 2 ] || fail "scale 0: not 2"
 "$certify" --list > "$out" 2>&1 || fail "--list"
 grep -q '^refreshes-token (not in --quick)' "$out" || fail "--list lacks refreshes-token"
+grep -q '^compensates (opt-in)' "$out" || fail "--list lacks compensates"
+for deadline in 0 86401 12x ''; do
+  "$certify" --compensation-deadline "$deadline" -- true > "$out" 2>&1
+  [ $? -eq 2 ] || fail "--compensation-deadline '$deadline': not 2"
+done
+"$certify" --type SmsUp --scenario compensates -- true > "$out" 2>&1
+[ $? -eq 2 ] && grep -q 'SmsReport consumers only' "$out" || fail "SmsUp compensates: not 2"
 echo "ok - bad usage exits 2"
 
 "$certify" --scenario drains-receipts --scenario long-polls --keep-going \

@@ -509,6 +509,30 @@ TEST_F(FaultServerTest, TheJournalRecordsWhatClientsDid) {
   EXPECT_TRUE(Journal().empty());
 }
 
+TEST_F(FaultServerTest, TheJournalSaysWhichSendALookupWasFor) {
+  PopTestClient pop(server_->port());
+  pop.Call("QuerySendDetails", {{"PhoneNumber", "13800000000"},
+                                {"SendDate", "20240101"},
+                                {"PageSize", "10"},
+                                {"CurrentPage", "1"},
+                                {"BizId", "123456789012345678^0"}});
+  // Not UTF-8: refused, and still journaled as readable JSON.
+  pop.Call("QuerySendDetails",
+           {{"PhoneNumber", "13800000001"}, {"BizId", "\xFF"}});
+  const json lookups = Journal("?operation=QuerySendDetails");
+  ASSERT_EQ(lookups.size(), 2u);
+  EXPECT_EQ(lookups[0]["biz_id"], "123456789012345678^0");
+  EXPECT_EQ(lookups[0]["phone_number"], "13800000000");
+  EXPECT_EQ(lookups[0]["status"], 200);
+  EXPECT_EQ(lookups[1]["phone_number"], "13800000001");
+  EXPECT_EQ(lookups[1]["biz_id"], "\xEF\xBF\xBD");  // U+FFFD
+  EXPECT_EQ(lookups[1]["status"], 400);
+  // Other operations carry no lookup fields.
+  pop.Call("QueryTokenForMnsQueue", {{"MessageType", "SmsReport"}});
+  EXPECT_FALSE(
+      Journal("?operation=QueryTokenForMnsQueue")[0].contains("biz_id"));
+}
+
 TEST_F(FaultServerTest, NoSecretReachesTheJournalOrTheLog) {
   EmulatorConfig config = DefaultConfig();
   config.journal_bodies = true;

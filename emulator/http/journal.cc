@@ -86,6 +86,10 @@ json JournalEntryToJson(const JournalEntry& e) {
     out["wait_seconds"] =
         e.facts.wait_seconds ? json(*e.facts.wait_seconds) : json(nullptr);
   }
+  if (e.facts.operation == "QuerySendDetails") {
+    out["biz_id"] = e.facts.biz_id;
+    out["phone_number"] = e.facts.phone_number;
+  }
   if (!e.fault_action.empty()) out["fault_action"] = e.fault_action;
   if (e.request_body) out["request_body"] = *e.request_body;
   if (e.response_body) out["response_body"] = *e.response_body;

@@ -146,6 +146,12 @@ RequestFacts PopApi::Describe(const HttpRequest& request) {
       facts.access_key_id = *key;
     }
   }
+  if (facts.operation == "QuerySendDetails") {
+    if (const std::string* id = params.Find("BizId")) facts.biz_id = *id;
+    if (const std::string* phone = params.Find("PhoneNumber")) {
+      facts.phone_number = *phone;
+    }
+  }
   return facts;
 }
 

@@ -22,6 +22,10 @@ struct RequestFacts {
   // PollingWaitSeconds applies), so that a test can tell long polls from
   // short ones.
   std::optional<int64_t> wait_seconds;
+  // QuerySendDetails' BizId and PhoneNumber as sent, so that a test can
+  // tell which send a consumer looked up (alicom-certify's compensates).
+  std::string biz_id;
+  std::string phone_number;
 };
 
 }  // namespace mns::emulator
