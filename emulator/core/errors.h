@@ -24,6 +24,23 @@ inline Status MessageNotExistError() {
 inline Status ReceiptHandleError() {
   return Status(StatusCode::kInvalidArgument, "", "ReceiptHandleError");
 }
+inline Status TopicNotExistError() {
+  return Status(StatusCode::kNotFound, "", "TopicNotExist");
+}
+inline Status TopicAlreadyExistError() {
+  return Status(StatusCode::kAlreadyExists, "", "TopicAlreadyExist");
+}
+inline Status SubscriptionNotExistError() {
+  return Status(StatusCode::kNotFound, "", "SubscriptionNotExist");
+}
+inline Status SubscriptionAlreadyExistError() {
+  return Status(StatusCode::kAlreadyExists, "", "SubscriptionAlreadyExist");
+}
+// The text says what is wrong with the endpoint.
+inline Status EndpointInvalidError(std::string message) {
+  return Status(StatusCode::kInvalidArgument, std::move(message),
+                "EndpointInvalid");
+}
 inline Status InvalidArgumentError(std::string message) {
   return Status(StatusCode::kInvalidArgument, std::move(message),
                 "InvalidArgument");

@@ -1,7 +1,7 @@
 #include "emulator/core/queue_store.h"
 
 #include "emulator/core/errors.h"
-#include "mns/common/crypto.h"
+#include "emulator/core/name_page.h"
 
 namespace mns::emulator {
 
@@ -65,32 +65,16 @@ StatusOr<Queue*> QueueStore::Find(const std::string& name) {
   return it->second.get();
 }
 
-// A marker is the base64 of the first name of the next page, as the cloud's
-// own markers look (spec mns §3.6: NextMarker "cTE=" is base64 "q1").
 StatusOr<QueueStorePage> QueueStore::List(const std::string& prefix,
                                           const std::string& marker,
                                           int limit) const {
-  if (limit < 1 || limit > 1000) {
-    return OutOfRangeError("x-mns-ret-number", 1, 1000, "items");
-  }
-  std::string start = prefix;
-  if (!marker.empty()) {
-    auto decoded = Base64Decode(marker);
-    if (!decoded) {
-      return InvalidArgumentError("The marker you provided is not valid.");
-    }
-    start = std::max(start, *decoded);
-  }
-  QueueStorePage page;
-  for (auto it = queues_.lower_bound(start);
-       it != queues_.end() && it->first.starts_with(prefix); ++it) {
-    if (static_cast<int>(page.queues.size()) == limit) {
-      page.next_marker = Base64Encode(it->first);
-      break;
-    }
-    page.queues.push_back(it->second.get());
-  }
-  return page;
+  MNS_ASSIGN_OR_RETURN(auto page,
+                       PageByName(queues_, prefix, marker, limit,
+                                  [](const std::unique_ptr<Queue>& q) {
+                                    return static_cast<const Queue*>(q.get());
+                                  }));
+  return QueueStorePage{.queues = std::move(page.items),
+                        .next_marker = std::move(page.next_marker)};
 }
 
 }  // namespace mns::emulator
