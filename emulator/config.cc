@@ -192,6 +192,42 @@ Status ReadAlicom(const json& obj, EmulatorConfig& config) {
   return OkStatus();
 }
 
+Status ReadTopics(const json& obj, EmulatorConfig& config) {
+  const std::string path = "$.topics";
+  TopicSettings& t = config.topics;
+  int64_t timeout_ms = t.http_timeout.count();
+  Fields f(obj, path);
+  f.Read("http_timeout_ms", timeout_ms)
+      .Read("http_workers", t.http_workers)
+      .Read("verify_https", t.verify_https)
+      .Read("max_deliveries", t.max_deliveries)
+      .Read("signing_cert_url", config.signing_cert_url);
+  if (const json* hosts = f.Get("allowed_hosts")) {
+    if (!hosts->is_array()) {
+      return ConfigError(f.Path("allowed_hosts"), "must be an array");
+    }
+    for (const json& host : *hosts) {
+      if (!host.is_string() || host.get<std::string>().empty()) {
+        return ConfigError(f.Path("allowed_hosts"),
+                           "must hold host names or globs");
+      }
+      t.allowed_hosts.push_back(host.get<std::string>());
+    }
+  }
+  MNS_RETURN_IF_ERROR(f.Finish("field"));
+  if (timeout_ms < 1 || timeout_ms > 600'000) {
+    return ConfigError(path + ".http_timeout_ms", "must be 1..600000");
+  }
+  t.http_timeout = Duration(timeout_ms);
+  if (t.http_workers < 1 || t.http_workers > 256) {
+    return ConfigError(path + ".http_workers", "must be 1..256");
+  }
+  if (t.max_deliveries < 1 || t.max_deliveries > 10'000'000) {
+    return ConfigError(path + ".max_deliveries", "must be 1..10000000");
+  }
+  return OkStatus();
+}
+
 StatusOr<AccountConfig> ReadAccount(const json& obj, const std::string& path) {
   AccountConfig account;
   Fields f(obj, path);
@@ -242,11 +278,6 @@ EmulatorConfig DefaultConfig() {
        .access_keys = {
            {.id = "mns-emulator-key", .secret = "mns-emulator-secret"}}});
   return config;
-}
-
-bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" ||
-         host.starts_with("127.");
 }
 
 StatusOr<AuthMode> ParseAuthMode(const std::string& text) {
@@ -317,6 +348,9 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
   }
   if (const json* alicom = f.Get("alicom")) {
     MNS_RETURN_IF_ERROR(ReadAlicom(*alicom, config));
+  }
+  if (const json* topics = f.Get("topics")) {
+    MNS_RETURN_IF_ERROR(ReadTopics(*topics, config));
   }
   if (const json* faults = f.Get("faults")) {
     if (!faults->is_array()) return ConfigError("$.faults", "must be an array");

@@ -15,6 +15,7 @@
 #include "emulator/http/faults.h"
 #include "emulator/http/mns_api.h"
 #include "emulator/service/alicom_service.h"
+#include "emulator/service/topic_service.h"
 #include "mns/common/status.h"
 
 namespace mns::emulator {
@@ -51,6 +52,12 @@ struct EmulatorConfig {
   QueueSettings queue_settings;
   MnsWireSettings wire_settings;
   AlicomSettings alicom;
+  // Topic deliveries: HTTP timeout and workers, the hosts HTTP endpoints
+  // may name, the notification log's size ("topics" in the file).
+  TopicSettings topics;
+  // The certificate URL HTTP notifications name (x-mns-signing-cert-url);
+  // empty: the emulator's own /_emulator/notifications/certificate.pem.
+  std::string signing_cert_url;
   // Requests larger than this are refused before they are read.
   size_t max_request_bytes = 4 << 20;
   size_t max_connection_threads = 4096;
@@ -87,9 +94,6 @@ struct EmulatorConfig {
   // SignatureDoesNotMatch (--log-level debug).
   bool log_debug = false;
 };
-
-// 127.0.0.1 and the rest of 127/8, ::1 and "localhost".
-bool IsLoopbackHost(const std::string& host);
 
 // The built-in default: account 1234567890123456 with key
 // mns-emulator-key / mns-emulator-secret.

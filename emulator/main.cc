@@ -10,6 +10,7 @@
 
 #include "emulator/config.h"
 #include "emulator/http/server.h"
+#include "mns/common/strings.h"
 
 namespace {
 
@@ -133,7 +134,7 @@ int main(int argc, char** argv) {
     out << (*server)->port() << "\n";
     if (!out) return Fail("cannot write " + port_file);
   }
-  if (!mns::emulator::IsLoopbackHost(config.host)) {
+  if (!mns::IsLoopbackHost(config.host)) {
     std::cerr << "mns-emulator: warning: listening on " << config.host
               << ", not loopback: anyone who can reach it can use the "
               << (config.control_token.empty()

@@ -90,4 +90,22 @@ bool GlobMatches(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
+bool IsLoopbackHost(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  if (!host.starts_with("127.")) return false;
+  int dots = 0, digits = 0;
+  for (char c : host) {
+    if (c == '.') {
+      if (digits == 0) return false;
+      ++dots;
+      digits = 0;
+    } else if (c >= '0' && c <= '9' && ++digits <= 3) {
+      continue;
+    } else {
+      return false;
+    }
+  }
+  return dots == 3 && digits > 0;
+}
+
 }  // namespace mns

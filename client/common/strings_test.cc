@@ -34,4 +34,21 @@ TEST(GlobTest, StarAndQuestionMark) {
 }
 
 }  // namespace
+TEST(LoopbackHostTest, KnowsWhatIsLoopback) {
+  EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));
+  EXPECT_TRUE(IsLoopbackHost("127.1.2.3"));
+  EXPECT_TRUE(IsLoopbackHost("localhost"));
+  EXPECT_TRUE(IsLoopbackHost("::1"));
+  EXPECT_TRUE(IsLoopbackHost("[::1]"));
+  EXPECT_FALSE(IsLoopbackHost("0.0.0.0"));
+  EXPECT_FALSE(IsLoopbackHost("10.0.0.1"));
+  EXPECT_FALSE(IsLoopbackHost("::"));
+  // A name that only starts like a loopback address is a name.
+  EXPECT_FALSE(IsLoopbackHost("127.evil.example"));
+  EXPECT_FALSE(IsLoopbackHost("127.0.0.1.evil.example"));
+  EXPECT_FALSE(IsLoopbackHost("127.0.0."));
+  EXPECT_FALSE(IsLoopbackHost("127..0.1"));
+  EXPECT_FALSE(IsLoopbackHost("127.0.0.1000"));
+}
+
 }  // namespace mns

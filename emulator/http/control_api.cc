@@ -45,7 +45,11 @@ std::optional<HttpResponse> ControlApi::Refuse(
                                 ") are refused");
     }
   }
-  if (!control_token_.empty()) {
+  // Receivers fetch the certificate to verify a notification: public.
+  const bool certificate =
+      request.method == "GET" &&
+      request.path() == "/_emulator/notifications/certificate.pem";
+  if (!control_token_.empty() && !certificate) {
     const std::string authorization =
         request.Header("Authorization").value_or("");
     if (!SameSecret(authorization, "Bearer " + control_token_)) {
@@ -86,6 +90,10 @@ const ControlApi::Route ControlApi::kRoutes[] = {
     {"GET", "/_emulator/requests", &ControlApi::Requests},
     {"GET", "/_emulator/requests/summary", &ControlApi::RequestSummary},
     {"DELETE", "/_emulator/requests", &ControlApi::ClearRequests},
+    {"GET", "/_emulator/notifications", &ControlApi::Notifications},
+    {"DELETE", "/_emulator/notifications", &ControlApi::ClearNotifications},
+    {"GET", "/_emulator/notifications/certificate.pem",
+     &ControlApi::SigningCertificate},
 };
 
 namespace {
@@ -309,9 +317,86 @@ HttpResponse ControlApi::ChangeClock(const HttpRequest& request) const {
   if (body.value("freeze", false)) clock_->Freeze();
   if (body.value("resume", false)) clock_->Resume();
   clock_->Advance(Duration(advance_ms));
-  // Receipts now due are in their queues when this answers.
+  // Receipts and topic deliveries now due are in their queues when this
+  // answers.
   alicom_->DeliverDue();
+  topics_->DeliverDue();
   return ClockState(request);
+}
+
+HttpResponse ControlApi::Notifications(const HttpRequest& request) const {
+  const QueryParams query(request.raw_query());
+  DeliveryFilter filter{.topic = query.Get("topic").value_or(""),
+                        .subscription = query.Get("subscription").value_or(""),
+                        .kind = query.Get("kind").value_or("")};
+  if (auto state = query.Get("state")) {
+    for (DeliveryState s : {DeliveryState::kPending, DeliveryState::kDelivered,
+                            DeliveryState::kFailed, DeliveryState::kDropped}) {
+      if (*state == DeliveryStateName(s)) filter.state = s;
+    }
+    if (!filter.state) {
+      return JsonError(400,
+                       "state must be pending, delivered, failed or dropped");
+    }
+  }
+  if (auto limit = query.Get("limit")) {
+    size_t value = 0;
+    auto [end, ec] =
+        std::from_chars(limit->data(), limit->data() + limit->size(), value);
+    if (ec != std::errc() || end != limit->data() + limit->size() ||
+        value < 1 || value > 100'000) {
+      return JsonError(400, "limit must be an integer from 1 to 100000");
+    }
+    filter.limit = value;
+  }
+  json out = json::array();
+  for (const Delivery& d : topics_->Deliveries(filter)) {
+    json attempts = json::array();
+    for (const DeliveryAttempt& a : d.attempts) {
+      json attempt = {{"attempt", a.number},
+                      {"due", FormatIso8601(a.due)},
+                      {"time", FormatIso8601(a.time)},
+                      {"ok", a.ok},
+                      {"result", a.result}};
+      if (a.http_status != 0) attempt["http_status"] = a.http_status;
+      attempts.push_back(std::move(attempt));
+    }
+    json entry = {
+        {"id", d.id},
+        {"account", d.account},
+        {"topic", d.topic},
+        {"subscription", d.subscription},
+        {"endpoint", d.endpoint.text},
+        {"kind", EndpointKindName(d.endpoint.kind)},
+        {"format", NotifyContentFormatName(d.format)},
+        {"strategy", NotifyStrategyName(d.strategy)},
+        {"message_id", d.message_id},
+        {"publish_time", FormatIso8601(d.publish_time)},
+        {"state", DeliveryStateName(d.state)},
+        {"attempts", attempts},
+        {"in_flight", d.in_flight},
+        {"next_retry",
+         d.next_attempt ? json(FormatIso8601(*d.next_attempt)) : json(nullptr)},
+        {"body", d.body}};
+    if (d.detail.is_object()) entry.update(d.detail);
+    out.push_back(std::move(entry));
+  }
+  return Json(200, {{"notifications", out}});
+}
+
+HttpResponse ControlApi::ClearNotifications(const HttpRequest&) const {
+  topics_->ClearDeliveries();
+  return Json(200, {{"status", "cleared"}});
+}
+
+HttpResponse ControlApi::SigningCertificate(const HttpRequest&) const {
+  auto pem = topics_->signer().CertificatePem();
+  if (!pem.ok()) return JsonError(500, pem.status().message());
+  HttpResponse response;
+  response.status = 200;
+  response.SetHeader("Content-Type", "application/x-pem-file");
+  response.body = *pem;
+  return response;
 }
 
 }  // namespace mns::emulator

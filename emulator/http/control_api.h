@@ -12,6 +12,7 @@
 #include "emulator/http/journal.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/alicom_service.h"
+#include "emulator/service/topic_service.h"
 #include "mns/common/clock.h"
 
 namespace mns::emulator {
@@ -21,11 +22,12 @@ class ControlApi {
   // `reset` restores the configured start state. A non-empty
   // `control_token` must come as "Authorization: Bearer <token>" on every
   // control request. Pointers must outlive this.
-  ControlApi(SimulatedClock* clock, AlicomService* alicom, FaultRuleSet* faults,
-             RequestJournal* journal, std::function<void()> reset,
-             std::string control_token = "")
+  ControlApi(SimulatedClock* clock, AlicomService* alicom, TopicService* topics,
+             FaultRuleSet* faults, RequestJournal* journal,
+             std::function<void()> reset, std::string control_token = "")
       : clock_(clock),
         alicom_(alicom),
+        topics_(topics),
         faults_(faults),
         journal_(journal),
         reset_(std::move(reset)),
@@ -51,6 +53,14 @@ class ControlApi {
   //                            &limit=] -> {"requests":[...]}, oldest first
   // GET    /_emulator/requests/summary -> {"operations":{op:{status:n}}}
   // DELETE /_emulator/requests -> clears the journal
+  // GET    /_emulator/notifications[?topic=&subscription=&state=&kind=
+  //                                 &limit=] -> {"notifications":[...]}:
+  //                           every topic delivery and its attempts
+  // DELETE /_emulator/notifications -> clears that log (and what is
+  //                           pending)
+  // GET    /_emulator/notifications/certificate.pem -> the certificate
+  //                           HTTP notifications are signed with; public,
+  //                           so it needs no control token
   //
   // The controls can wipe every queue, so before any of them: an Origin
   // other than the emulator's own is 403 (a web page the developer opens
@@ -89,9 +99,13 @@ class ControlApi {
   HttpResponse Requests(const HttpRequest& request) const;
   HttpResponse RequestSummary(const HttpRequest& request) const;
   HttpResponse ClearRequests(const HttpRequest& request) const;
+  HttpResponse Notifications(const HttpRequest& request) const;
+  HttpResponse ClearNotifications(const HttpRequest& request) const;
+  HttpResponse SigningCertificate(const HttpRequest& request) const;
 
   SimulatedClock* clock_;
   AlicomService* alicom_;
+  TopicService* topics_;
   FaultRuleSet* faults_;
   RequestJournal* journal_;
   std::function<void()> reset_;

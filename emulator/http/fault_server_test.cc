@@ -574,7 +574,7 @@ TEST_F(FaultServerTest, NoSecretReachesTheJournalOrTheLog) {
       "queue",         "status",       "error_code",    "request_id",
       "latency_ms",    "fault_rule",   "bytes_in",      "bytes_out",
       "connection_id", "request_body", "response_body", "wait_seconds",
-      "fault_action"};
+      "fault_action",  "topic",        "biz_id",        "phone_number"};
   for (const json& entry : Journal()) {
     for (const auto& [key, value] : entry.items()) {
       EXPECT_TRUE(fields.contains(key)) << key;

@@ -82,9 +82,15 @@ std::string FaultActionName(FaultAction action) {
 }
 
 bool FaultMatch::Matches(const RequestFacts& facts) const {
+  if (facts.protocol == "notification" && protocol != "notification" &&
+      operation != "Notify") {
+    return false;
+  }
   return (protocol.empty() || protocol == facts.protocol) &&
          (operation.empty() || operation == facts.operation) &&
          (queue.empty() || GlobMatches(queue, facts.queue)) &&
+         (topic.empty() || GlobMatches(topic, facts.topic)) &&
+         (endpoint.empty() || GlobMatches(endpoint, facts.endpoint)) &&
          (account.empty() || account == facts.account) &&
          (access_key_id.empty() || access_key_id == facts.access_key_id);
 }
@@ -97,6 +103,11 @@ const std::vector<std::string>& FaultOperationNames() {
       "BatchReceiveMessage", "PeekMessage", "BatchPeekMessage", "DeleteMessage",
       "BatchDeleteMessage", "ChangeMessageVisibility", "GetAccountAttributes",
       "SetAccountAttributes",
+      // MNS topics (spec topic §1.1) and their deliveries
+      "CreateTopic", "SetTopicAttributes", "GetTopicAttributes", "DeleteTopic",
+      "ListTopic", "PublishMessage", "Subscribe", "SetSubscriptionAttributes",
+      "GetSubscriptionAttributes", "Unsubscribe", "ListSubscriptionByTopic",
+      "Notify",
       // POP (spec alicom §2, §3, §6)
       "SendSms", "SendBatchSms", "QuerySendDetails", "QueryTokenForMnsQueue"};
   return kNames;
@@ -109,8 +120,9 @@ StatusOr<FaultRule> ParseFaultRule(const json& value) {
   for (const auto& [key, field] : value.items()) {
     if (key == "protocol") {
       MNS_ASSIGN_OR_RETURN(rule.match.protocol, Text(field, key));
-      if (rule.match.protocol != "mns" && rule.match.protocol != "pop") {
-        return Invalid("protocol must be \"mns\" or \"pop\"");
+      if (rule.match.protocol != "mns" && rule.match.protocol != "pop" &&
+          rule.match.protocol != "notification") {
+        return Invalid("protocol must be \"mns\", \"pop\" or \"notification\"");
       }
     } else if (key == "operation") {
       MNS_ASSIGN_OR_RETURN(rule.match.operation, Text(field, key));
@@ -126,6 +138,10 @@ StatusOr<FaultRule> ParseFaultRule(const json& value) {
       }
     } else if (key == "queue") {
       MNS_ASSIGN_OR_RETURN(rule.match.queue, Text(field, key));
+    } else if (key == "topic") {
+      MNS_ASSIGN_OR_RETURN(rule.match.topic, Text(field, key));
+    } else if (key == "endpoint") {
+      MNS_ASSIGN_OR_RETURN(rule.match.endpoint, Text(field, key));
     } else if (key == "account") {
       MNS_ASSIGN_OR_RETURN(rule.match.account, Text(field, key));
     } else if (key == "access_key_id") {
@@ -183,6 +199,19 @@ StatusOr<FaultRule> ParseFaultRule(const json& value) {
         "BatchReceiveMessage only, not " +
         rule.match.operation);
   }
+  // A delivery can only fail: it has no connection to drop after a commit,
+  // no response to truncate, no receive to duplicate.
+  const bool notification =
+      rule.match.protocol == "notification" || rule.match.operation == "Notify";
+  if (notification && rule.action != FaultAction::kError &&
+      rule.action != FaultAction::kDrop) {
+    return Invalid("a notification rule's action is error or drop, not " +
+                   actions.front());
+  }
+  if (notification && !rule.match.protocol.empty() &&
+      rule.match.protocol != "notification") {
+    return Invalid("operation Notify goes with protocol \"notification\"");
+  }
   return rule;
 }
 
@@ -192,6 +221,8 @@ json FaultRuleToJson(const FaultRule& rule) {
   for (const auto& [name, value] : {std::pair{"protocol", &m.protocol},
                                     {"operation", &m.operation},
                                     {"queue", &m.queue},
+                                    {"topic", &m.topic},
+                                    {"endpoint", &m.endpoint},
                                     {"account", &m.account},
                                     {"access_key_id", &m.access_key_id}}) {
     if (!value->empty()) out[name] = *value;

@@ -43,9 +43,15 @@ struct FaultError {
 };
 
 struct FaultMatch {
-  std::string protocol;   // "mns" or "pop"; empty matches any
-  std::string operation;  // an MNS operation or POP action name
+  // "mns", "pop" or "notification"; empty matches any request. A
+  // notification delivery (operation "Notify") is matched only by a rule
+  // that names protocol "notification" or operation "Notify", so that a
+  // rule written for requests never fails a delivery.
+  std::string protocol;
+  std::string operation;  // an MNS operation, a POP action, or "Notify"
   std::string queue;      // exact, or a glob with * and ?
+  std::string topic;      // exact, or a glob
+  std::string endpoint;   // a delivery's endpoint, exact or a glob
   std::string account;
   std::string access_key_id;
 

@@ -34,6 +34,8 @@ StatusOr<JournalQuery> ParseJournalQuery(std::string_view raw_query) {
       query.operation = value;
     } else if (name == "queue") {
       query.queue = value;
+    } else if (name == "topic") {
+      query.topic = value;
     } else if (name == "code") {
       query.code = value;
     } else if (name == "status") {
@@ -55,8 +57,8 @@ StatusOr<JournalQuery> ParseJournalQuery(std::string_view raw_query) {
     } else {
       return Status(StatusCode::kInvalidArgument,
                     "unknown parameter " + name +
-                        "; the parameters are operation, queue, status, "
-                        "code, since and limit");
+                        "; the parameters are operation, queue, topic, "
+                        "status, code, since and limit");
     }
   }
   return query;
@@ -73,6 +75,7 @@ json JournalEntryToJson(const JournalEntry& e) {
       {"access_key_id", e.facts.access_key_id},
       {"temporary_key", e.facts.temporary_key},
       {"queue", e.facts.queue},
+      {"topic", e.facts.topic},
       {"status", e.status},
       {"error_code", e.error_code},
       {"request_id", e.request_id},
@@ -115,6 +118,7 @@ std::vector<JournalEntry> RequestJournal::Query(
       continue;
     }
     if (!query.queue.empty() && e.facts.queue != query.queue) continue;
+    if (!query.topic.empty() && e.facts.topic != query.topic) continue;
     if (query.status && e.status != *query.status) continue;
     if (!query.code.empty() && e.error_code != query.code) continue;
     out.push_back(e);

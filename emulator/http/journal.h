@@ -43,14 +43,15 @@ struct JournalEntry {
 struct JournalQuery {
   std::string operation;
   std::string queue;
+  std::string topic;
   std::optional<int> status;
   std::string code;
   int64_t since = 0;  // entries with a greater sequence number
   size_t limit = 1000;
 };
 
-// A query from ?operation=&queue=&status=&code=&since=&limit=; a bad value
-// or an unknown parameter is InvalidArgument naming it.
+// A query from ?operation=&queue=&topic=&status=&code=&since=&limit=; a bad
+// value or an unknown parameter is InvalidArgument naming it.
 StatusOr<JournalQuery> ParseJournalQuery(std::string_view raw_query);
 
 nlohmann::json JournalEntryToJson(const JournalEntry& entry);

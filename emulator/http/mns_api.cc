@@ -16,43 +16,8 @@
 namespace mns::emulator {
 namespace {
 
-Status WireError(StatusCode code, std::string error_code, std::string message) {
-  return Status(code, std::move(message), std::move(error_code));
-}
-
 Status InvalidRequestUrl() {
   return MnsErrorStatus(StatusCode::kInvalidArgument, "InvalidRequestURL");
-}
-
-StatusOr<int64_t> ParseInteger(const std::string& text,
-                               const std::string& name) {
-  int64_t value = 0;
-  auto [end, ec] =
-      std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return WireError(
-        StatusCode::kInvalidArgument, "InvalidQueryString",
-        "Http request URL contains invalid querystring item \"" + name + "\".");
-  }
-  return value;
-}
-
-bool IsTrue(const std::optional<std::string>& value) {
-  return value && EqualsIgnoreCase(*value, "true");
-}
-
-HttpResponse XmlResponse(int status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.SetHeader("Content-Type", "text/xml;charset=utf-8");
-  response.body = std::move(body);
-  return response;
-}
-
-HttpResponse EmptyResponse(int status) {
-  HttpResponse response;
-  response.status = status;
-  return response;
 }
 
 // Content-MD5 is base64 of the lowercase hex digest for the Python, Go and
@@ -67,28 +32,52 @@ bool ContentMd5Matches(const std::string& header, const std::string& body) {
 
 }  // namespace
 
-struct MnsApi::Context {
-  Context(const HttpRequest& request, std::string request_id, bool no_wait,
-          bool leave_visible)
-      : request(request),
-        query(request.raw_query()),
-        request_id(std::move(request_id)),
-        host(request.Host()),
-        no_wait(no_wait),
-        leave_visible(leave_visible) {}
+StatusOr<int64_t> MnsApi::ParseInteger(const std::string& text,
+                                       const std::string& name) {
+  int64_t value = 0;
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return Status(
+        StatusCode::kInvalidArgument,
+        "Http request URL contains invalid querystring item \"" + name + "\".",
+        "InvalidQueryString");
+  }
+  return value;
+}
 
-  const HttpRequest& request;
-  const QueryParams query;
-  std::string request_id;
-  std::string host;
-  std::string account;
-  std::string queue;  // empty for / and /queues
-  // Set by the caller: a receive must not wait. Set by the receive: it
-  // found nothing and would have waited.
-  const bool no_wait;
-  bool would_wait = false;
-  const bool leave_visible;
-};
+bool MnsApi::IsTrue(const std::optional<std::string>& value) {
+  return value && EqualsIgnoreCase(*value, "true");
+}
+
+HttpResponse MnsApi::XmlResponse(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.SetHeader("Content-Type", "text/xml;charset=utf-8");
+  response.body = std::move(body);
+  return response;
+}
+
+HttpResponse MnsApi::EmptyResponse(int status) {
+  HttpResponse response;
+  response.status = status;
+  return response;
+}
+
+StatusOr<int> MnsApi::RetNumber(const HttpRequest& request) {
+  int64_t limit = 1000;
+  if (auto text = request.Header("x-mns-ret-number")) {
+    auto parsed = ParseInteger(*text, "x-mns-ret-number");
+    if (!parsed.ok()) {
+      return OutOfRangeError("x-mns-ret-number", 1, 1000, "items");
+    }
+    limit = *parsed;
+  }
+  if (limit < 1 || limit > 1000) {
+    return OutOfRangeError("x-mns-ret-number", 1, 1000, "items");
+  }
+  return static_cast<int>(limit);
+}
 
 // Every MNS operation the emulator serves, in one place (spec mns §3, topic
 // §6): the method, the resource the path names, and a query parameter that
@@ -114,11 +103,31 @@ const MnsApi::Route MnsApi::kRoutes[] = {
      &MnsApi::DeleteMessage},
     {"ChangeMessageVisibility", "PUT", Resource::kMessages, "",
      &MnsApi::ChangeMessageVisibility},
+    {"ListTopic", "GET", Resource::kTopics, "", &MnsApi::ListTopic},
+    {"SetTopicAttributes", "PUT", Resource::kTopic, "metaoverride",
+     &MnsApi::SetTopicAttributes},
+    {"CreateTopic", "PUT", Resource::kTopic, "", &MnsApi::CreateTopic},
+    {"GetTopicAttributes", "GET", Resource::kTopic, "",
+     &MnsApi::GetTopicAttributes},
+    {"DeleteTopic", "DELETE", Resource::kTopic, "", &MnsApi::DeleteTopic},
+    {"PublishMessage", "POST", Resource::kTopicMessages, "",
+     &MnsApi::PublishMessage},
+    {"ListSubscriptionByTopic", "GET", Resource::kSubscriptions, "",
+     &MnsApi::ListSubscriptionByTopic},
+    {"SetSubscriptionAttributes", "PUT", Resource::kSubscription,
+     "metaoverride", &MnsApi::SetSubscriptionAttributes},
+    {"Subscribe", "PUT", Resource::kSubscription, "", &MnsApi::Subscribe},
+    {"GetSubscriptionAttributes", "GET", Resource::kSubscription, "",
+     &MnsApi::GetSubscriptionAttributes},
+    {"Unsubscribe", "DELETE", Resource::kSubscription, "",
+     &MnsApi::Unsubscribe},
 };
 
-MnsApi::MnsApi(QueueService* queues, const CredentialStore* credentials,
-               Random* random, const Clock* date_clock, MnsApiOptions options)
+MnsApi::MnsApi(QueueService* queues, TopicService* topics,
+               const CredentialStore* credentials, Random* random,
+               const Clock* date_clock, MnsApiOptions options)
     : queues_(queues),
+      topics_(topics),
       random_(random),
       options_(std::move(options)),
       authenticator_(
@@ -190,25 +199,45 @@ HttpResponse MnsApi::Finish(StatusOr<HttpResponse> result,
 
 StatusOr<const MnsApi::Route*> MnsApi::FindRoute(const HttpRequest& request,
                                                  const QueryParams& query,
-                                                 std::string& queue) {
-  // The resource: /?accountmeta=true, /queues, /queues/<name>,
-  // /queues/<name>/messages.
+                                                 PathNames& names) {
+  // The resource: /?accountmeta=true; /queues, /queues/<q>,
+  // /queues/<q>/messages; /topics, /topics/<t>, /topics/<t>/messages,
+  // /topics/<t>/subscriptions, /topics/<t>/subscriptions/<s>.
   std::string_view path = request.path();
-  Resource resource = Resource::kQueues;
-  if (path == "/" && IsTrue(query.Get("accountmeta"))) {
-    resource = Resource::kAccount;
-  } else if (path != "/queues") {
-    if (!path.starts_with("/queues/")) return InvalidRequestUrl();
-    std::string_view rest = path.substr(8);
-    resource = Resource::kQueue;
-    size_t slash = rest.find('/');
-    if (slash != std::string_view::npos) {
-      if (rest.substr(slash) != "/messages") return InvalidRequestUrl();
-      resource = Resource::kMessages;
-      rest = rest.substr(0, slash);
+  std::vector<std::string_view> parts;  // between slashes; none for "/"
+  for (size_t at = 1; path != "/" && at <= path.size();) {
+    const size_t slash = std::min(path.find('/', at), path.size());
+    parts.push_back(path.substr(at, slash - at));
+    if (parts.back().empty()) return InvalidRequestUrl();
+    at = slash + 1;
+  }
+  auto name = [](std::string_view raw) { return PercentDecode(raw, false); };
+  Resource resource;
+  if (parts.empty()) {
+    if (path != "/" || !IsTrue(query.Get("accountmeta"))) {
+      return InvalidRequestUrl();
     }
-    if (rest.empty()) return InvalidRequestUrl();
-    queue = PercentDecode(rest, false);
+    resource = Resource::kAccount;
+  } else if (parts[0] == "queues" && parts.size() <= 3) {
+    resource = parts.size() == 1   ? Resource::kQueues
+               : parts.size() == 2 ? Resource::kQueue
+                                   : Resource::kMessages;
+    if (parts.size() == 3 && parts[2] != "messages") return InvalidRequestUrl();
+    if (parts.size() >= 2) names.queue = name(parts[1]);
+  } else if (parts[0] == "topics" && parts.size() <= 4) {
+    resource = parts.size() == 1 ? Resource::kTopics : Resource::kTopic;
+    if (parts.size() >= 2) names.topic = name(parts[1]);
+    if (parts.size() == 3 && parts[2] == "messages") {
+      resource = Resource::kTopicMessages;
+    } else if (parts.size() >= 3 && parts[2] == "subscriptions") {
+      resource = parts.size() == 3 ? Resource::kSubscriptions
+                                   : Resource::kSubscription;
+      if (parts.size() == 4) names.subscription = name(parts[3]);
+    } else if (parts.size() >= 3) {
+      return InvalidRequestUrl();
+    }
+  } else {
+    return InvalidRequestUrl();
   }
   for (const Route& route : kRoutes) {
     if (route.method == request.method && route.resource == resource &&
@@ -222,7 +251,10 @@ StatusOr<const MnsApi::Route*> MnsApi::FindRoute(const HttpRequest& request,
 RequestFacts MnsApi::Describe(const HttpRequest& request) {
   RequestFacts facts{.protocol = "mns"};
   const QueryParams query(request.raw_query());
-  auto route = FindRoute(request, query, facts.queue);
+  PathNames names;
+  auto route = FindRoute(request, query, names);
+  facts.queue = std::move(names.queue);
+  facts.topic = std::move(names.topic);
   if (route.ok() && *route != nullptr) {
     const std::string_view name = (*route)->operation;
     // The batch forms share their single form's route (spec mns §3.8,
@@ -255,14 +287,17 @@ RequestFacts MnsApi::Describe(const HttpRequest& request) {
 StatusOr<HttpResponse> MnsApi::Dispatch(Context& context) const {
   const HttpRequest& request = context.request;
   MNS_ASSIGN_OR_RETURN(const Route* route,
-                       FindRoute(request, context.query, context.queue));
+                       FindRoute(request, context.query, context.names));
 
   MNS_ASSIGN_OR_RETURN(Principal principal,
                        authenticator_.Authenticate(request));
   context.account = principal.account_id;
   // Temporary credentials open one queue (spec alicom §3).
-  if (!principal.Allows(context.queue.empty() ? ""
-                                              : "queues/" + context.queue)) {
+  const std::string resource =
+      !context.names.queue.empty()   ? "queues/" + context.names.queue
+      : !context.names.topic.empty() ? "topics/" + context.names.topic
+                                     : "";
+  if (!principal.Allows(resource)) {
     return MnsErrorStatus(StatusCode::kPermissionDenied, "AccessDenied");
   }
 
@@ -276,23 +311,12 @@ StatusOr<HttpResponse> MnsApi::Dispatch(Context& context) const {
 
 StatusOr<HttpResponse> MnsApi::ListQueues(Context& context) const {
   const HttpRequest& request = context.request;
-  int64_t limit = 1000;
-  if (auto text = request.Header("x-mns-ret-number")) {
-    auto parsed = ParseInteger(*text, "x-mns-ret-number");
-    if (!parsed.ok()) {
-      return OutOfRangeError("x-mns-ret-number", 1, 1000, "items");
-    }
-    limit = *parsed;
-  }
-  if (limit < 1 || limit > 1000) {
-    return OutOfRangeError("x-mns-ret-number", 1, 1000, "items");
-  }
+  MNS_ASSIGN_OR_RETURN(int limit, RetNumber(request));
   MNS_ASSIGN_OR_RETURN(
       QueueListing listing,
       queues_->ListQueues(context.account,
                           request.Header("x-mns-prefix").value_or(""),
-                          request.Header("x-mns-marker").value_or(""),
-                          static_cast<int>(limit)));
+                          request.Header("x-mns-marker").value_or(""), limit));
   return XmlResponse(
       200, RenderQueueList(listing, "http://" + context.host + "/queues/",
                            IsTrue(request.Header("x-mns-with-meta"))));
@@ -365,10 +389,7 @@ StatusOr<HttpResponse> MnsApi::SendMessage(Context& context) const {
                      RenderBatchSendResult(entries));
 }
 
-namespace {
-
-// numOfMessages: absent for a single message, else a batch of 1..16.
-StatusOr<std::optional<int>> BatchSize(const QueryParams& query) {
+StatusOr<std::optional<int>> MnsApi::BatchSize(const QueryParams& query) {
   const auto num = query.Get("numOfMessages");
   if (!num) return std::optional<int>();
   auto parsed = ParseInteger(*num, "numOfMessages");
@@ -377,8 +398,6 @@ StatusOr<std::optional<int>> BatchSize(const QueryParams& query) {
   }
   return std::optional<int>(static_cast<int>(*parsed));
 }
-
-}  // namespace
 
 StatusOr<HttpResponse> MnsApi::PeekMessage(Context& context) const {
   MNS_ASSIGN_OR_RETURN(std::optional<int> batch, BatchSize(context.query));

@@ -1,7 +1,9 @@
-// MnsApi: the MNS queue REST API (spec mns §3) as a function from request to
-// response. It routes, authenticates (V2 signature, spec mns §2.1), parses,
-// calls the QueueService and renders XML; every error leaves through one
-// place, ErrorResponse(), with the status of the table in mns_api.cc.
+// MnsApi: the MNS REST API — queues (spec mns §3), topics and subscriptions
+// (spec topic §2, §3) and account attributes — as a function from request
+// to response. It routes, authenticates (V2 signature, spec mns §2.1),
+// parses, calls the QueueService or TopicService and renders XML; every
+// error leaves through one place, ErrorResponse(), with the status of the
+// table in mns_errors.cc. The topic handlers are in mns_topic_api.cc.
 // Thread-safe; a long-poll receive blocks the calling thread.
 #ifndef MNS_EMULATOR_HTTP_MNS_API_H_
 #define MNS_EMULATOR_HTTP_MNS_API_H_
@@ -14,6 +16,7 @@
 #include "emulator/http/wire.h"
 #include "emulator/service/credentials.h"
 #include "emulator/service/queue_service.h"
+#include "emulator/service/topic_service.h"
 #include "mns/common/clock.h"
 #include "mns/common/random.h"
 
@@ -56,8 +59,9 @@ class MnsApi {
   // `date_clock` is what the Date header is checked against: the real time
   // in the server, since SDKs sign with theirs even when the emulator's clock
   // has been advanced. All pointers must outlive the MnsApi.
-  MnsApi(QueueService* queues, const CredentialStore* credentials,
-         Random* random, const Clock* date_clock, MnsApiOptions options);
+  MnsApi(QueueService* queues, TopicService* topics,
+         const CredentialStore* credentials, Random* random,
+         const Clock* date_clock, MnsApiOptions options);
 
   // `leave_visible`: a receive returns its messages but leaves those on
   // their first delivery visible, their handles stale, so the next receive
@@ -81,7 +85,7 @@ class MnsApi {
                              const HttpRequest& request) const;
 
  private:
-  struct Context;
+  struct Context;  // below
   HttpResponse ErrorResponse(const Status& error, const std::string& request_id,
                              const std::string& host) const;
   // Handle's answer for what Dispatch returned: the error rendered, or the
@@ -92,8 +96,60 @@ class MnsApi {
   StatusOr<HttpResponse> Dispatch(Context& context) const;
   int HttpStatusFor(const std::string& error_code) const;
 
+  // Wire helpers the handlers share.
+  static StatusOr<int64_t> ParseInteger(const std::string& text,
+                                        const std::string& name);
+  static bool IsTrue(const std::optional<std::string>& value);
+  static HttpResponse XmlResponse(int status, std::string body);
+  static HttpResponse EmptyResponse(int status);
+  // x-mns-ret-number: 1..1000, default 1000 (spec mns §3.6).
+  static StatusOr<int> RetNumber(const HttpRequest& request);
+  // numOfMessages: absent for a single message, else a batch of 1..16.
+  static StatusOr<std::optional<int>> BatchSize(const QueryParams& query);
+
   // What a path names.
-  enum class Resource { kAccount, kQueues, kQueue, kMessages };
+  enum class Resource {
+    kAccount,
+    kQueues,
+    kQueue,
+    kMessages,
+    kTopics,
+    kTopic,
+    kTopicMessages,
+    kSubscriptions,
+    kSubscription,
+  };
+  // The names in a path, percent-decoded.
+  struct PathNames {
+    std::string queue;
+    std::string topic;
+    std::string subscription;
+  };
+  // One request on its way through Dispatch() and a handler.
+  struct Context {
+    Context(const HttpRequest& request, std::string request_id, bool no_wait,
+            bool leave_visible)
+        : request(request),
+          query(request.raw_query()),
+          request_id(std::move(request_id)),
+          host(request.Host()),
+          no_wait(no_wait),
+          leave_visible(leave_visible) {}
+
+    const HttpRequest& request;
+    const QueryParams query;
+    std::string request_id;
+    std::string host;
+    std::string account;
+    PathNames names;
+    const std::string& queue = names.queue;  // empty for / and /queues
+    // Set by the caller: a receive must not wait. Set by the receive: it
+    // found nothing and would have waited.
+    const bool no_wait;
+    bool would_wait = false;
+    const bool leave_visible;
+  };
+
   using Handler = StatusOr<HttpResponse> (MnsApi::*)(Context&) const;
   struct Route {
     std::string_view operation;  // the single form; Describe() adds Batch
@@ -103,11 +159,11 @@ class MnsApi {
     Handler handler;
   };
   static const Route kRoutes[];
-  // The route `request` names (nullptr when none) and the queue in its
+  // The route `request` names (nullptr when none) and the names in its
   // path, or InvalidRequestURL.
   static StatusOr<const Route*> FindRoute(const HttpRequest& request,
                                           const QueryParams& query,
-                                          std::string& queue);
+                                          PathNames& names);
 
   // One handler per operation, named as the cloud names it.
   StatusOr<HttpResponse> GetAccountAttributes(Context& context) const;
@@ -122,8 +178,20 @@ class MnsApi {
   StatusOr<HttpResponse> ReceiveMessage(Context& context) const;
   StatusOr<HttpResponse> DeleteMessage(Context& context) const;
   StatusOr<HttpResponse> ChangeMessageVisibility(Context& context) const;
+  StatusOr<HttpResponse> ListTopic(Context& context) const;
+  StatusOr<HttpResponse> CreateTopic(Context& context) const;
+  StatusOr<HttpResponse> SetTopicAttributes(Context& context) const;
+  StatusOr<HttpResponse> GetTopicAttributes(Context& context) const;
+  StatusOr<HttpResponse> DeleteTopic(Context& context) const;
+  StatusOr<HttpResponse> PublishMessage(Context& context) const;
+  StatusOr<HttpResponse> Subscribe(Context& context) const;
+  StatusOr<HttpResponse> SetSubscriptionAttributes(Context& context) const;
+  StatusOr<HttpResponse> GetSubscriptionAttributes(Context& context) const;
+  StatusOr<HttpResponse> Unsubscribe(Context& context) const;
+  StatusOr<HttpResponse> ListSubscriptionByTopic(Context& context) const;
 
   QueueService* queues_;
+  TopicService* topics_;
   Random* random_;
   MnsApiOptions options_;
   MnsAuthenticator authenticator_;

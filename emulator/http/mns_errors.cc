@@ -52,6 +52,24 @@ constexpr Row kRows[] = {
     {"QueueAlreadyExist",
      {409, "The queue you want to create is already exist."}},
     {"QueueDeletedRecently", {409, ""}},
+    // Topics (spec topic §7). UNCONFIRMED: the statuses of the *Invalid
+    // codes and the SubscriptionAlreadyExist text.
+    {"TopicNotExist", {404, "The topic you provided does not exist."}},
+    {"TopicAlreadyExist",
+     {409, "The topic you want to create is already exists."}},
+    {"TopicNameLengthError",
+     {400, "Topic name length is out of range, should be between 1 and 256."}},
+    {"TopicNameInvalid", {400, ""}},
+    {"SubscriptionNotExist",
+     {404, "The subscription you provided does not exits."}},
+    {"SubscriptionAlreadyExist",
+     {409, "The subscription you want to create is already exist."}},
+    {"SubscriptionNameLengthError",
+     {400,
+      "Subscription name length is out of range, should be between 1 and "
+      "256."}},
+    {"SubscriptionNameInvalid", {400, ""}},
+    {"EndpointInvalid", {400, ""}},
     // Deliberately "Interal": the cloud's own spelling (spec mns §6.2).
     {"InternalError", {500, "Interal error."}},
     {"ServiceUnavailable", {503, "The service is temporarily unavailable."}},

@@ -198,6 +198,37 @@ StatusOr<SendRequest> ParseMessage(const pugi::xml_node& node) {
   return request;
 }
 
+void AddTopicAttributes(pugi::xml_node node, const TopicSnapshot& t) {
+  // The seven children of spec topic §2.3, in its order.
+  Add(node, "TopicName", t.name);
+  Add(node, "CreateTime", ToUnixSeconds(t.create_time));
+  Add(node, "LastModifyTime", ToUnixSeconds(t.last_modify_time));
+  Add(node, "MaximumMessageSize", t.attributes.maximum_message_size);
+  Add(node, "MessageRetentionPeriod", t.attributes.message_retention_period);
+  Add(node, "MessageCount", t.message_count);
+  AddBool(node, "LoggingEnabled", t.attributes.logging_enabled);
+}
+
+// Alphabetical, as the docs' example (spec topic §3.3); FilterTag only when
+// set; Subscriber after SubscriptionName (UNCONFIRMED, §10 item 10).
+void AddSubscriptionAttributes(pugi::xml_node node, const Subscription& s,
+                               const std::string& owner) {
+  Add(node, "CreateTime", ToUnixSeconds(s.create_time));
+  Add(node, "Endpoint", s.attributes.endpoint);
+  if (!s.attributes.filter_tag.empty()) {
+    Add(node, "FilterTag", s.attributes.filter_tag);
+  }
+  Add(node, "LastModifyTime", ToUnixSeconds(s.last_modify_time));
+  Add(node, "NotifyContentFormat",
+      std::string(NotifyContentFormatName(s.attributes.notify_content_format)));
+  Add(node, "NotifyStrategy",
+      std::string(NotifyStrategyName(s.attributes.notify_strategy)));
+  Add(node, "SubscriptionName", s.name);
+  Add(node, "Subscriber", owner);
+  Add(node, "TopicName", s.topic);
+  Add(node, "TopicOwner", owner);
+}
+
 }  // namespace
 
 StatusOr<QueueAttributeUpdate> ParseQueueBody(std::string_view body) {
@@ -371,6 +402,130 @@ std::string RenderBatchDeleteErrors(
     Add(node, "ErrorCode", f.error.error_code());
     Add(node, "ErrorMessage", WireMessage(f.error));
     Add(node, "ReceiptHandle", f.receipt_handle);
+  }
+  return doc.Finish();
+}
+
+StatusOr<TopicAttributeUpdate> ParseTopicBody(std::string_view body) {
+  TopicAttributeUpdate update;
+  if (TrimAsciiWhitespace(body).empty()) return update;
+  pugi::xml_document doc;
+  MNS_ASSIGN_OR_RETURN(pugi::xml_node root, Parse(doc, body, {"Topic"}));
+  for (pugi::xml_node child : root.children()) {
+    if (child.type() != pugi::node_element) continue;
+    std::string_view name = LocalName(child);
+    if (name == "MaximumMessageSize") {
+      MNS_ASSIGN_OR_RETURN(update.maximum_message_size, IntValue(child));
+    } else if (name == "MessageRetentionPeriod") {
+      MNS_ASSIGN_OR_RETURN(update.message_retention_period, IntValue(child));
+    } else if (name == "LoggingEnabled") {
+      MNS_ASSIGN_OR_RETURN(update.logging_enabled, BoolValue(child));
+    }
+  }
+  return update;
+}
+
+StatusOr<SubscriptionAttributeUpdate> ParseSubscriptionBody(
+    std::string_view body) {
+  SubscriptionAttributeUpdate update;
+  if (TrimAsciiWhitespace(body).empty()) return update;
+  pugi::xml_document doc;
+  MNS_ASSIGN_OR_RETURN(pugi::xml_node root, Parse(doc, body, {"Subscription"}));
+  for (pugi::xml_node child : root.children()) {
+    if (child.type() != pugi::node_element) continue;
+    std::string_view name = LocalName(child);
+    std::string text(TrimAsciiWhitespace(ElementText(child)));
+    if (name == "Endpoint") {
+      update.endpoint = std::move(text);
+    } else if (name == "NotifyStrategy") {
+      update.notify_strategy = std::move(text);
+    } else if (name == "NotifyContentFormat") {
+      update.notify_content_format = std::move(text);
+    } else if (name == "FilterTag") {
+      update.filter_tag = std::move(text);
+    }
+  }
+  return update;
+}
+
+StatusOr<PublishRequest> ParsePublishBody(std::string_view body) {
+  pugi::xml_document doc;
+  MNS_ASSIGN_OR_RETURN(pugi::xml_node root, Parse(doc, body, {"Message"}));
+  PublishRequest request;
+  for (pugi::xml_node child : root.children()) {
+    if (child.type() != pugi::node_element) continue;
+    std::string_view name = LocalName(child);
+    if (name == "MessageBody") {
+      request.body = ElementText(child);
+    } else if (name == "MessageTag") {
+      request.tag = std::string(TrimAsciiWhitespace(ElementText(child)));
+    } else if (name == "MessageAttributes") {
+      for (pugi::xml_node attribute : child.children()) {
+        if (attribute.type() != pugi::node_element) continue;
+        request.attributes[std::string(LocalName(attribute))] =
+            ElementText(attribute);
+      }
+    } else if (name == "UserProperties") {
+      MNS_ASSIGN_OR_RETURN(request.properties.user,
+                           ParseProperties(child, "PropertyValue"));
+    } else if (name == "SystemProperties") {
+      MNS_ASSIGN_OR_RETURN(request.properties.system,
+                           ParseProperties(child, "SystemPropertyValue"));
+    }
+    // MessageGroupId (Java) and the rest are ignored.
+  }
+  return request;
+}
+
+std::string RenderTopic(const TopicSnapshot& topic) {
+  Document doc("Topic");
+  AddTopicAttributes(doc.root(), topic);
+  return doc.Finish();
+}
+
+std::string RenderTopicList(const TopicListing& listing,
+                            const std::string& topic_url_base, bool with_meta) {
+  Document doc("Topics");
+  for (const TopicSnapshot& t : listing.topics) {
+    pugi::xml_node node = doc.root().append_child("Topic");
+    Add(node, "TopicURL", topic_url_base + t.name);
+    if (with_meta) {
+      AddTopicAttributes(node, t);
+    } else {
+      Add(node, "TopicName", t.name);
+    }
+  }
+  if (!listing.next_marker.empty()) {
+    Add(doc.root(), "NextMarker", listing.next_marker);
+  }
+  return doc.Finish();
+}
+
+std::string RenderPublishResult(const PublishedMessage& message) {
+  Document doc("Message");
+  Add(doc.root(), "MessageId", message.message_id);
+  Add(doc.root(), "MessageBodyMD5", message.body_md5);
+  return doc.Finish();
+}
+
+std::string RenderSubscription(const Subscription& subscription,
+                               const std::string& owner) {
+  Document doc("Subscription");
+  AddSubscriptionAttributes(doc.root(), subscription, owner);
+  return doc.Finish();
+}
+
+std::string RenderSubscriptionList(const SubscriptionListing& listing,
+                                   const std::string& subscription_url_base,
+                                   bool with_meta, const std::string& owner) {
+  Document doc("Subscriptions");
+  for (const Subscription& s : listing.subscriptions) {
+    pugi::xml_node node = doc.root().append_child("Subscription");
+    Add(node, "SubscriptionURL", subscription_url_base + s.name);
+    if (with_meta) AddSubscriptionAttributes(node, s, owner);
+  }
+  if (!listing.next_marker.empty()) {
+    Add(doc.root(), "NextMarker", listing.next_marker);
   }
   return doc.Finish();
 }

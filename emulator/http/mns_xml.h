@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "emulator/service/queue_service.h"
+#include "emulator/service/topic_service.h"
 #include "mns/common/status.h"
 
 namespace mns::emulator {
@@ -48,6 +49,29 @@ std::string RenderAccount(const AccountAttributes& attributes);
 std::string RenderChangeVisibility(const ChangedVisibility& change);
 std::string RenderBatchDeleteErrors(
     const std::vector<BatchDeleteFailure>& failures);
+// Topics (spec topic §2, §3). An empty body means no attributes.
+StatusOr<TopicAttributeUpdate> ParseTopicBody(std::string_view body);
+StatusOr<SubscriptionAttributeUpdate> ParseSubscriptionBody(
+    std::string_view body);
+// <Message> with MessageBody, MessageTag, MessageAttributes (each child's
+// text kept as it came) and properties; other elements are ignored.
+StatusOr<PublishRequest> ParsePublishBody(std::string_view body);
+
+std::string RenderTopic(const TopicSnapshot& topic);
+// `topic_url_base` is "http://host/topics/". Plain entries carry TopicURL and
+// TopicName (the Node.js SDK's test reads TopicName); with `with_meta`, the
+// attributes too (spec topic §2.5).
+std::string RenderTopicList(const TopicListing& listing,
+                            const std::string& topic_url_base, bool with_meta);
+std::string RenderPublishResult(const PublishedMessage& message);
+// `owner` is the topic's account.
+std::string RenderSubscription(const Subscription& subscription,
+                               const std::string& owner);
+// `subscription_url_base` is "http://host/topics/<t>/subscriptions/".
+std::string RenderSubscriptionList(const SubscriptionListing& listing,
+                                   const std::string& subscription_url_base,
+                                   bool with_meta, const std::string& owner);
+
 std::string RenderError(const std::string& code, const std::string& message,
                         const std::string& request_id,
                         const std::string& host_id);

@@ -12,9 +12,12 @@
 namespace mns::emulator {
 
 struct RequestFacts {
-  std::string protocol;   // "mns", "pop" or "control"
+  std::string protocol;   // "mns", "pop", "control" or "notification"
   std::string operation;  // e.g. "BatchDeleteMessage", "SendSms"; may be empty
   std::string queue;      // MNS only; empty for account-level operations
+  std::string topic;      // MNS topic operations and notifications
+  // A notification delivery's endpoint (protocol "notification").
+  std::string endpoint;
   std::string access_key_id;
   bool temporary_key = false;  // the key is a temporary token's
   std::string account;         // the key's account, when the key is known

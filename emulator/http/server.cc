@@ -66,6 +66,17 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
     server->alicom_->AddAccount(account.uid);
     uid_of_account[account.id] = account.uid;
   }
+  server->topics_ = std::make_unique<TopicService>(
+      server->queues_.get(), server->alicom_.get(), server->clock_.get(),
+      &server->random_, MakeHttpNotifier(c.topics.verify_https), [&] {
+        TopicSettings settings = c.topics;
+        // A stream of its own, as for the fault rules.
+        if (c.seed) settings.seed = *c.seed ^ 0xA0761D6478BD642FULL;
+        return settings;
+      }());
+  for (const AccountConfig& account : c.accounts) {
+    server->topics_->AddAccount(account.id, account.uid);
+  }
   MNS_RETURN_IF_ERROR(server->CreateConfiguredQueues());
   // The fault rules draw from a stream of their own, so that adding a
   // probabilistic rule does not change a seeded run's ids and handles.
@@ -84,17 +95,21 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
                     .uid_of_account = uid_of_account});
 
   server->mns_ = std::make_unique<MnsApi>(
-      server->queues_.get(), &server->credentials_, &server->request_ids_,
-      &server->real_clock_,
+      server->queues_.get(), server->topics_.get(), &server->credentials_,
+      &server->request_ids_, &server->real_clock_,
       MnsApiOptions{.auth = c.auth,
                     .wire = c.wire_settings,
                     .default_account = c.accounts.front().id,
                     .log = LogLine,
                     .log_string_to_sign = c.log_debug});
   Server* self = server.get();
+  server->topics_->SetFaultHook([self](const DeliveryFacts& facts) {
+    return self->DeliveryFaultFor(facts);
+  });
   server->control_ = std::make_unique<ControlApi>(
-      server->clock_.get(), server->alicom_.get(), server->faults_.get(),
-      server->journal_.get(), [self] { self->Reset(); }, c.control_token);
+      server->clock_.get(), server->alicom_.get(), server->topics_.get(),
+      server->faults_.get(), server->journal_.get(), [self] { self->Reset(); },
+      c.control_token);
 
   auto front_end = HttpFrontEnd::Start(
       HttpFrontEndOptions{
@@ -120,6 +135,10 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   if (!front_end.ok()) return front_end.status();
   server->front_end_ = std::move(front_end).value();
   server->port_ = server->front_end_->port();
+  server->topics_->SetCertificateUrl(
+      c.signing_cert_url.empty()
+          ? server->address() + "/_emulator/notifications/certificate.pem"
+          : c.signing_cert_url);
   return server;
 }
 
@@ -136,6 +155,7 @@ void Server::Stop() {
   stop_cv_.notify_all();
   queues_->Shutdown();
   alicom_->Shutdown();
+  topics_->Shutdown();
   front_end_->Stop();
 }
 
@@ -369,6 +389,27 @@ HttpResponse Server::TransportError(int status, const std::string& message,
   return response;
 }
 
+std::optional<DeliveryFault> Server::DeliveryFaultFor(
+    const DeliveryFacts& delivery) {
+  if (faults_->empty()) return std::nullopt;
+  const RequestFacts facts{.protocol = "notification",
+                           .operation = "Notify",
+                           .queue = delivery.queue,
+                           .topic = delivery.topic,
+                           .endpoint = delivery.endpoint,
+                           .account = delivery.account};
+  auto fired = faults_->Fire(facts);
+  if (!fired) return std::nullopt;
+  faults_->RecordHit(
+      fired->rule_id,
+      {.request_id = "delivery-" + std::to_string(delivery.delivery_id),
+       .time = real_clock_.Now(),
+       .operation = "Notify"});
+  return DeliveryFault{.reason = fired->action == FaultAction::kError
+                                     ? fired->error.code
+                                     : FaultActionName(fired->action)};
+}
+
 Status Server::CreateConfiguredQueues() {
   for (const QueueConfig& q : config_.queues) {
     const std::string& account =
@@ -386,6 +427,7 @@ Status Server::CreateConfiguredQueues() {
 void Server::Reset() {
   queues_->Reset();
   alicom_->Reset();
+  topics_->Reset();
   faults_->Clear();
   for (const FaultRule& rule : config_.faults) faults_->Add(rule);
   journal_->Clear();

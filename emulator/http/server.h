@@ -21,6 +21,7 @@
 #include "emulator/service/alicom_service.h"
 #include "emulator/service/credentials.h"
 #include "emulator/service/queue_service.h"
+#include "emulator/service/topic_service.h"
 #include "mns/common/clock.h"
 #include "mns/common/random.h"
 
@@ -43,12 +44,14 @@ class Server {
   SimulatedClock& clock() { return *clock_; }
   QueueService& queues() { return *queues_; }
   AlicomService& alicom() { return *alicom_; }
+  TopicService& topics() { return *topics_; }
   FaultRuleSet& faults() { return *faults_; }
   const CredentialStore& credentials() const { return credentials_; }
   RequestJournal& journal() { return *journal_; }
 
-  // Drops every queue, message, SMS record, fault rule and journal entry;
-  // recreates the configured queues and fault rules (POST /_emulator/reset).
+  // Drops every queue, message, topic, delivery, SMS record, fault rule and
+  // journal entry; recreates the configured queues and fault rules (POST
+  // /_emulator/reset).
   void Reset();
 
   // Answers one request, with no socket: what the front end calls.
@@ -85,6 +88,8 @@ class Server {
               const HttpResponse& response);
   HttpResponse TransportError(int status, const std::string& message,
                               const HttpRequest& request) const;
+  // The fault rules' decision on one topic delivery attempt.
+  std::optional<DeliveryFault> DeliveryFaultFor(const DeliveryFacts& facts);
 
   EmulatorConfig config_;
   std::unique_ptr<SimulatedClock> clock_;
@@ -94,6 +99,7 @@ class Server {
   std::unique_ptr<QueueService> queues_;
   CredentialStore credentials_;
   std::unique_ptr<AlicomService> alicom_;
+  std::unique_ptr<TopicService> topics_;
   std::unique_ptr<MnsApi> mns_;
   std::unique_ptr<PopApi> pop_;
   std::unique_ptr<ControlApi> control_;

@@ -49,20 +49,6 @@ std::string UrlHost(const std::string& url) {
   return authority.substr(0, authority.find(':'));
 }
 
-bool IsLoopback(const std::string& host) {
-  if (host == "localhost" || host == "::1") return true;
-  if (!host.starts_with("127.")) return false;
-  int dots = 0;
-  for (char c : host) {
-    if (c == '.') {
-      ++dots;
-    } else if (!std::isdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return dots == 3;
-}
-
 }  // namespace
 
 std::string_view DeliveryStateName(DeliveryState state) {
@@ -306,9 +292,10 @@ StatusOr<PublishedMessage> TopicService::Publish(
                                          s.attributes.notify_content_format,
                                          source, *message)
                                    : message->body,
-                       .next_attempt = now},
+                       .in_flight = true},
           .message = message,
-          .expires = expires};
+          .expires = expires,
+          .due_at = now};
       entries_.emplace(id, std::move(entry));
       ids.push_back(id);
     }
@@ -333,9 +320,8 @@ void TopicService::Run(int64_t id) {
       work_wake_.notify_all();
       return;
     }
-    it->second.in_flight = true;
     copy = it->second;
-    due = it->second.delivery.next_attempt.value_or(clock_->Now());
+    due = it->second.due_at;
   }
   Finish(id, due, Attempt(copy));
 }
@@ -349,11 +335,15 @@ TopicService::Outcome TopicService::Attempt(const Entry& entry) {
   }
   if (hook) {
     if (auto fault =
-            hook({.account = d.account,
+            hook({.delivery_id = d.id,
+                  .account = d.account,
                   .topic = d.topic,
                   .subscription = d.subscription,
                   .endpoint = d.endpoint.text,
-                  .kind = std::string(EndpointKindName(d.endpoint.kind))})) {
+                  .kind = std::string(EndpointKindName(d.endpoint.kind)),
+                  .queue = d.endpoint.kind == EndpointKind::kQueue
+                               ? d.endpoint.target
+                               : ""})) {
       return {.result = "fault: " + fault->reason};
     }
   }
@@ -584,7 +574,7 @@ void TopicService::Finish(int64_t id, TimePoint due, const Outcome& outcome) {
   if (it == entries_.end()) return;  // cleared meanwhile
   Entry& entry = it->second;
   Delivery& d = entry.delivery;
-  entry.in_flight = false;
+  d.in_flight = false;
   const TimePoint now = clock_->Now();
   d.attempts.push_back({.number = static_cast<int>(d.attempts.size()) + 1,
                         .due = due,
@@ -621,8 +611,14 @@ void TopicService::Finish(int64_t id, TimePoint due, const Outcome& outcome) {
 std::vector<int64_t> TopicService::TakeDueLocked(TimePoint now) {
   std::vector<int64_t> ids;
   while (!due_.empty() && due_.begin()->first <= now) {
-    ids.push_back(due_.begin()->second);
+    const auto [due, id] = *due_.begin();
     due_.erase(due_.begin());
+    auto it = entries_.find(id);
+    if (it == entries_.end()) continue;
+    it->second.due_at = due;
+    it->second.delivery.next_attempt.reset();
+    it->second.delivery.in_flight = true;
+    ids.push_back(id);
   }
   return ids;
 }
@@ -691,9 +687,8 @@ void TopicService::WorkLoop() {
         continue;
       }
       busy_.insert(SubscriptionKey(it->second.delivery));
-      it->second.in_flight = true;
       copy = it->second;
-      due = it->second.delivery.next_attempt.value_or(clock_->Now());
+      due = it->second.due_at;
     }
     Outcome outcome = Attempt(copy);
     Finish(id, due, outcome);
@@ -707,7 +702,7 @@ void TopicService::WorkLoop() {
 
 bool TopicService::HostAllowed(const std::string& url) const {
   const std::string host = AsciiLower(UrlHost(url));
-  if (IsLoopback(host)) return true;
+  if (IsLoopbackHost(host)) return true;
   for (const std::string& pattern : settings_.allowed_hosts) {
     if (GlobMatches(AsciiLower(pattern), host)) return true;
   }

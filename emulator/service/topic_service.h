@@ -84,7 +84,10 @@ struct Delivery {
   std::string body;  // what is delivered
   DeliveryState state = DeliveryState::kPending;
   std::vector<DeliveryAttempt> attempts;
+  // A retry scheduled on the clock.
   std::optional<TimePoint> next_attempt;
+  // An attempt is queued for a worker or being made.
+  bool in_flight = false;
   // Mail: the mail recorded; SMS: the sends made.
   nlohmann::json detail;
 };
@@ -100,11 +103,13 @@ struct DeliveryFilter {
 // What a fault rule sees of a delivery attempt, and what it decides: the
 // attempt fails, with a reason, as if the endpoint had failed.
 struct DeliveryFacts {
+  int64_t delivery_id = 0;
   std::string account;
   std::string topic;
   std::string subscription;
   std::string endpoint;
   std::string kind;
+  std::string queue;  // queue endpoints: the queue's name
 };
 struct DeliveryFault {
   std::string reason;  // why the attempt fails
@@ -220,7 +225,7 @@ class TopicService {
     Delivery delivery;
     std::shared_ptr<const PublishedMessage> message;
     TimePoint expires;  // the topic's retention: no attempt after it
-    bool in_flight = false;
+    TimePoint due_at;   // when the attempt in flight was due
   };
   struct Outcome {
     bool ok = false;

@@ -140,8 +140,7 @@ class TopicServiceTest : public ::testing::Test {
   }
   bool Settled(const std::string& subscription) {
     auto all = topics_->Deliveries({.subscription = subscription});
-    return !all.empty() && all.back().state != DeliveryState::kPending &&
-           all.back().next_attempt == std::nullopt;
+    return !all.empty() && !all.back().in_flight;
   }
   Delivery WaitForAttempts(const std::string& subscription, size_t attempts) {
     Delivery d;

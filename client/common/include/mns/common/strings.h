@@ -23,6 +23,10 @@ std::string AsciiLower(std::string_view text);
 // (one backtrack point, never recursive).
 bool GlobMatches(std::string_view pattern, std::string_view text);
 
+// "localhost", ::1 (bracketed or not), or 127.0.0.0/8 as a dotted quad
+// ("127.evil.example" is not).
+bool IsLoopbackHost(std::string_view host);
+
 }  // namespace mns
 
 #endif  // MNS_COMMON_STRINGS_H_
