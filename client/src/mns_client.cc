@@ -4,9 +4,7 @@
 #include <pugixml.hpp>
 
 #include "client/src/client_core.h"
-#include "client/src/mns_signer.h"
-#include "client/src/retry.h"
-#include "client/src/transport.h"
+#include "client/src/mns_wire.h"
 #include "mns/common/crypto.h"
 #include "mns/common/random.h"
 #include "mns/common/strings.h"
@@ -14,72 +12,18 @@
 #include "mns/common/xml.h"
 
 namespace mns {
-namespace {
-
-using internal::HttpCall;
+using internal::Add;
+using internal::Child;
+using internal::ChildInt;
+using internal::ErrorOf;
 using internal::HttpReply;
+using internal::IsSuccess;
+using internal::Malformed;
+using internal::NewDocument;
+using internal::Render;
+using internal::Root;
 
-constexpr char kNamespace[] = "http://mns.aliyuncs.com/doc/v1/";
-
-// The text of `parent`'s child with this local name, or "".
-std::string Child(const pugi::xml_node& parent, std::string_view name) {
-  for (pugi::xml_node child : parent.children()) {
-    if (LocalName(child) == name) return ElementText(child);
-  }
-  return "";
-}
-
-int64_t ChildInt(const pugi::xml_node& parent, std::string_view name) {
-  std::string text = Child(parent, name);
-  int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
-// The Status of a failed reply: its <Error> code and message, or the HTTP
-// status when the body is not an MNS error.
-Status ErrorOf(const HttpReply& reply) {
-  pugi::xml_document doc;
-  std::string code, message, request_id = reply.Header("x-mns-request-id");
-  if (LoadXml(doc, reply.body) &&
-      LocalName(doc.document_element()) == "Error") {
-    code = Child(doc.document_element(), "Code");
-    message = Child(doc.document_element(), "Message");
-    if (request_id.empty())
-      request_id = Child(doc.document_element(), "RequestId");
-  }
-  if (message.empty()) message = "HTTP " + std::to_string(reply.status);
-  return Status(StatusCodeForHttpStatus(reply.status), message, code)
-      .set_request_id(request_id);
-}
-
-bool IsSuccess(const HttpReply& reply) {
-  return reply.status >= 200 && reply.status < 300;
-}
-
-std::string Render(const pugi::xml_document& doc) {
-  struct Writer : pugi::xml_writer {
-    std::string text;
-    void write(const void* data, size_t size) override {
-      text.append(static_cast<const char*>(data), size);
-    }
-  } writer;
-  doc.save(writer, "", pugi::format_raw, pugi::encoding_utf8);
-  return writer.text;
-}
-
-pugi::xml_node NewDocument(pugi::xml_document& doc, const char* root) {
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  pugi::xml_node node = doc.append_child(root);
-  node.append_attribute("xmlns") = kNamespace;
-  return node;
-}
-
-void Add(pugi::xml_node node, const char* name, const std::string& value) {
-  node.append_child(name).text().set(value.c_str());
-}
+namespace {
 
 std::string QueueBody(const QueueAttributes& a) {
   pugi::xml_document doc;
@@ -95,22 +39,6 @@ std::string QueueBody(const QueueAttributes& a) {
   if (a.logging_enabled)
     Add(q, "LoggingEnabled", *a.logging_enabled ? "True" : "False");
   return Render(doc);
-}
-
-std::optional<pugi::xml_node> Root(pugi::xml_document& doc,
-                                   const std::string& body,
-                                   std::string_view name) {
-  if (!LoadXml(doc, body)) return std::nullopt;
-  pugi::xml_node root = doc.document_element();
-  if (LocalName(root) != name) return std::nullopt;
-  return root;
-}
-
-Status Malformed(const HttpReply& reply, std::string_view what) {
-  return Status(StatusCode::kInternal,
-                "unexpected " + std::string(what) +
-                    " reply: " + reply.body.substr(0, 200))
-      .set_request_id(reply.Header("x-mns-request-id"));
 }
 
 }  // namespace
@@ -141,31 +69,8 @@ StatusOr<HttpReply> MnsClient::Impl::Call(
     const std::string& method, const std::string& target,
     const std::string& body, internal::Headers extra, bool retryable,
     Duration wait, std::stop_token stop, bool* response_lost) {
-  return internal::WithRetries(
-      options.retry, retryable, *clock, random, [&]() -> internal::Attempt {
-        auto creds = options.credentials->Get();
-        if (!creds.ok()) return {creds.status(), false};
-        HttpCall call{.method = method,
-                      .target = target,
-                      .headers = internal::SignedMnsHeaders(
-                          method, target, body, extra, *creds, clock->Now()),
-                      .body = body,
-                      .read_timeout = options.read_timeout + wait,
-                      .stop = stop};
-        auto reply = transport->Send(call);
-        if (!reply.ok()) {
-          // The request may have been carried out all the same.
-          if (response_lost != nullptr) *response_lost = true;
-          return {reply.status(),
-                  reply.status().code() != StatusCode::kCancelled};
-        }
-        if (IsSuccess(*reply)) return {std::move(reply), false};
-        // Retry what may pass on a second try; MessageNotExist never does.
-        Status error = ErrorOf(*reply);
-        const bool transient =
-            reply->status >= 500 || error.error_code() == "QpsLimitExceeded";
-        return {std::move(reply), transient};
-      });
+  return internal::CallMns(*this, method, target, body, std::move(extra),
+                           retryable, wait, stop, response_lost);
 }
 
 StatusOr<std::vector<Message>> MnsClient::Impl::GetMessages(
