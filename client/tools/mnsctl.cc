@@ -1,10 +1,11 @@
-// mnsctl: a command line for MNS queues, on the client library.
+// mnsctl: a command line for MNS queues and topics, on the client library.
 //
 //   mnsctl [global flags] COMMAND [ARGS] [FLAGS]
 //
 // Human-readable output by default, --json for scripts. An error prints its
 // MNS code and request id and exits 1; bad usage exits 2.
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "client/tools/command_line.h"
 #include "mns/common/time_format.h"
 #include "mns/mns_client.h"
+#include "mns/topic_client.h"
 
 namespace {
 
@@ -34,6 +36,23 @@ Messages:
   peek QUEUE [--count N]
   delete QUEUE RECEIPT_HANDLE
   change-visibility QUEUE RECEIPT_HANDLE SECONDS
+
+Topics:
+  create-topic NAME [--max-size BYTES] [--logging true|false]
+  set-topic NAME [--max-size BYTES] [--logging true|false]
+  get-topic NAME                          attributes and message count
+  delete-topic NAME
+  list-topics [--prefix P]
+  publish TOPIC BODY [--tag T] [--direct-sms JSON] [--direct-mail JSON]
+Subscriptions:
+  subscribe TOPIC NAME ENDPOINT [--strategy BACKOFF_RETRY|EXPONENTIAL_DECAY_RETRY]
+            [--format XML|JSON|SIMPLIFIED] [--filter-tag T]
+            ENDPOINT: http(s)://…, acs:mns:REGION:ACCOUNT:queues/QUEUE,
+            mail:directmail:ADDRESS, sms:directsms:PHONE|anonymous
+  set-subscription TOPIC NAME [--strategy S] [--filter-tag T]
+  get-subscription TOPIC NAME
+  unsubscribe TOPIC NAME
+  list-subscriptions TOPIC [--prefix P]
 
 Attribute flags: --delay S --max-size BYTES --retention S
   --visibility-timeout S --polling-wait S --logging true|false
@@ -119,6 +138,189 @@ void PrintMessages(const std::vector<mns::Message>& messages, bool json) {
     }
     std::cout << "  " << m.body << "\n";
   }
+}
+
+void PrintFields(const ordered_json& j, bool json) {
+  if (json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  for (const auto& [key, value] : j.items()) {
+    std::cout << key << ": "
+              << (value.is_string() ? value.get<std::string>() : value.dump())
+              << "\n";
+  }
+}
+
+std::optional<std::string> Flag(const Args& args, const std::string& name) {
+  auto it = args.flags.find(name);
+  if (it == args.flags.end()) return std::nullopt;
+  return it->second;
+}
+
+// --strategy and --format, or a usage message.
+std::optional<std::string> SubscriptionFlags(
+    const Args& args, mns::SubscriptionAttributes& attributes) {
+  if (auto strategy = Flag(args, "strategy")) {
+    if (*strategy == "BACKOFF_RETRY") {
+      attributes.notify_strategy = mns::NotifyStrategy::kBackoffRetry;
+    } else if (*strategy == "EXPONENTIAL_DECAY_RETRY") {
+      attributes.notify_strategy = mns::NotifyStrategy::kExponentialDecayRetry;
+    } else {
+      return "--strategy is BACKOFF_RETRY or EXPONENTIAL_DECAY_RETRY";
+    }
+  }
+  if (auto format = Flag(args, "format")) {
+    if (*format == "XML") {
+      attributes.notify_content_format = mns::NotifyContentFormat::kXml;
+    } else if (*format == "JSON") {
+      attributes.notify_content_format = mns::NotifyContentFormat::kJson;
+    } else if (*format == "SIMPLIFIED") {
+      attributes.notify_content_format = mns::NotifyContentFormat::kSimplified;
+    } else {
+      return "--format is XML, JSON or SIMPLIFIED";
+    }
+  }
+  attributes.filter_tag = Flag(args, "filter-tag");
+  return std::nullopt;
+}
+
+// Every name of a paged listing; `page` fetches one page from a marker.
+template <typename Page>
+int ListAll(const std::function<mns::StatusOr<Page>(const std::string&)>& page,
+            std::vector<std::string> Page::*names, bool json) {
+  ordered_json list = ordered_json::array();
+  std::string marker;
+  do {
+    auto got = page(marker);
+    if (!got.ok()) return Fail(got.status(), json);
+    for (const std::string& name : (*got).*names) {
+      if (json) {
+        list.push_back(name);
+      } else {
+        std::cout << name << "\n";
+      }
+    }
+    marker = got->next_marker;
+  } while (!marker.empty());
+  if (json) std::cout << list.dump(2) << "\n";
+  return 0;
+}
+
+// The topic and subscription commands; nullopt for any other command.
+std::optional<int> RunTopic(mns::TopicClient& client, const Args& args) {
+  const auto& p = args.positional;
+  const std::string& command = p[0];
+  auto need = [&](size_t n) { return p.size() == n + 1; };
+  const mns::TopicAttributes attributes{
+      .maximum_message_size = IntFlag(args, "max-size"),
+      .message_retention_period = IntFlag(args, "retention"),
+      .logging_enabled =
+          Flag(args, "logging")
+              ? std::optional<bool>(*Flag(args, "logging") == "true")
+              : std::nullopt};
+  auto done = [&](const mns::Status& s) {
+    return s.ok() ? 0 : Fail(s, args.json);
+  };
+
+  if (command == "create-topic" && need(1)) {
+    auto created = client.CreateTopic(p[1], attributes);
+    if (!created.ok()) return Fail(created.status(), args.json);
+    PrintFields({{"topic", p[1]}, {"created", *created}}, args.json);
+    return 0;
+  }
+  if (command == "set-topic" && need(1)) {
+    return done(client.SetTopicAttributes(p[1], attributes));
+  }
+  if (command == "get-topic" && need(1)) {
+    auto info = client.GetTopicAttributes(p[1]);
+    if (!info.ok()) return Fail(info.status(), args.json);
+    PrintFields(
+        {{"name", info->name},
+         {"message_count", info->message_count},
+         {"maximum_message_size", info->maximum_message_size},
+         {"message_retention_period", info->message_retention_period},
+         {"logging_enabled", info->logging_enabled},
+         {"create_time", mns::FormatIso8601(info->create_time)},
+         {"last_modify_time", mns::FormatIso8601(info->last_modify_time)}},
+        args.json);
+    return 0;
+  }
+  if (command == "delete-topic" && need(1))
+    return done(client.DeleteTopic(p[1]));
+  if (command == "list-topics" && need(0)) {
+    const std::string prefix = Flag(args, "prefix").value_or("");
+    return ListAll<mns::TopicPage>(
+        [&](const std::string& marker) {
+          return client.ListTopics(prefix, marker);
+        },
+        &mns::TopicPage::topic_names, args.json);
+  }
+  if (command == "publish" && need(2)) {
+    mns::PublishMessageRequest request{.body = p[2],
+                                       .tag = Flag(args, "tag").value_or("")};
+    if (auto sms = Flag(args, "direct-sms"))
+      request.attributes["DirectSMS"] = *sms;
+    if (auto mail = Flag(args, "direct-mail")) {
+      request.attributes["DirectMail"] = *mail;
+    }
+    auto published = client.PublishMessage(p[1], request);
+    if (!published.ok()) return Fail(published.status(), args.json);
+    if (args.json) {
+      PrintFields({{"message_id", published->message_id},
+                   {"body_md5", published->body_md5}},
+                  true);
+    } else {
+      std::cout << published->message_id << "\n";
+    }
+    return 0;
+  }
+  if ((command == "subscribe" && need(3)) ||
+      (command == "set-subscription" && need(2))) {
+    mns::SubscriptionAttributes subscription;
+    if (auto problem = SubscriptionFlags(args, subscription)) {
+      return Usage(*problem);
+    }
+    if (command == "set-subscription") {
+      return done(client.SetSubscriptionAttributes(p[1], p[2], subscription));
+    }
+    subscription.endpoint = p[3];
+    auto created = client.Subscribe(p[1], p[2], subscription);
+    if (!created.ok()) return Fail(created.status(), args.json);
+    PrintFields(
+        {{"topic", p[1]}, {"subscription", p[2]}, {"created", *created}},
+        args.json);
+    return 0;
+  }
+  if (command == "get-subscription" && need(2)) {
+    auto info = client.GetSubscriptionAttributes(p[1], p[2]);
+    if (!info.ok()) return Fail(info.status(), args.json);
+    PrintFields(
+        {{"topic", info->topic_name},
+         {"subscription", info->subscription_name},
+         {"endpoint", info->endpoint},
+         {"notify_strategy", mns::NotifyStrategyName(info->notify_strategy)},
+         {"notify_content_format",
+          mns::NotifyContentFormatName(info->notify_content_format)},
+         {"filter_tag", info->filter_tag},
+         {"topic_owner", info->topic_owner},
+         {"create_time", mns::FormatIso8601(info->create_time)},
+         {"last_modify_time", mns::FormatIso8601(info->last_modify_time)}},
+        args.json);
+    return 0;
+  }
+  if (command == "unsubscribe" && need(2)) {
+    return done(client.Unsubscribe(p[1], p[2]));
+  }
+  if (command == "list-subscriptions" && need(1)) {
+    const std::string prefix = Flag(args, "prefix").value_or("");
+    return ListAll<mns::SubscriptionPage>(
+        [&](const std::string& marker) {
+          return client.ListSubscriptions(p[1], prefix, marker);
+        },
+        &mns::SubscriptionPage::subscription_names, args.json);
+  }
+  return std::nullopt;
 }
 
 int Run(mns::MnsClient& client, const Args& args) {
@@ -245,12 +447,28 @@ int Run(mns::MnsClient& client, const Args& args) {
 
 int main(int argc, char** argv) {
   Args args;
-  if (auto problem = mns::tools::ParseCommandLine(
-          argc, argv, {"json", "raw"},
-          {"endpoint", "access-key-id", "access-key-secret", "security-token",
-           "delay", "max-size", "retention", "visibility-timeout",
-           "polling-wait", "logging", "prefix", "priority", "wait", "count"},
-          args)) {
+  if (auto problem = mns::tools::ParseCommandLine(argc, argv, {"json", "raw"},
+                                                  {"endpoint",
+                                                   "access-key-id",
+                                                   "access-key-secret",
+                                                   "security-token",
+                                                   "delay",
+                                                   "max-size",
+                                                   "retention",
+                                                   "visibility-timeout",
+                                                   "polling-wait",
+                                                   "logging",
+                                                   "prefix",
+                                                   "priority",
+                                                   "wait",
+                                                   "count",
+                                                   "tag",
+                                                   "direct-sms",
+                                                   "direct-mail",
+                                                   "strategy",
+                                                   "format",
+                                                   "filter-tag"},
+                                                  args)) {
     return Usage(*problem);
   }
   if (args.help) {
@@ -273,7 +491,9 @@ int main(int argc, char** argv) {
     args.flags.erase(global);
   }
   mns::MnsClient client(options);
+  mns::TopicClient topics(options);
   try {
+    if (auto done = RunTopic(topics, args)) return *done;
     return Run(client, args);
   } catch (const std::exception& e) {  // std::stoll on a bad number
     return Usage(std::string("bad number: ") + e.what());

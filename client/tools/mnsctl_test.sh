@@ -59,4 +59,29 @@ expect dash-body-peek "$("$mnsctl" peek orders)" '-starts-with-a-dash'
 "$mnsctl" delete-queue orders > /dev/null
 "$mnsctl" create-queue orders > /dev/null
 "$mnsctl" delete-queue orders
-echo "15 passed, 0 failed"
+
+# Topics: a queue subscription round trip, every topic command once.
+expect create-topic "$("$mnsctl" create-topic news --max-size 4096)" '^topic: news'
+expect get-topic "$("$mnsctl" get-topic news)" 'maximum_message_size: 4096'
+"$mnsctl" set-topic news --logging true
+expect set-topic "$("$mnsctl" --json get-topic news)" '"logging_enabled": true'
+expect list-topics "$("$mnsctl" list-topics --prefix ne)" '^news$'
+"$mnsctl" --raw create-queue inbox > /dev/null
+expect subscribe "$("$mnsctl" subscribe news to-inbox acs:mns:cn-hangzhou:1234567890123456:queues/inbox --format SIMPLIFIED --filter-tag vip)" 'created: true'
+"$mnsctl" set-subscription news to-inbox --strategy EXPONENTIAL_DECAY_RETRY
+expect get-subscription "$("$mnsctl" get-subscription news to-inbox)" 'notify_strategy: EXPONENTIAL_DECAY_RETRY'
+expect list-subscriptions "$("$mnsctl" list-subscriptions news)" '^to-inbox$'
+expect publish "$("$mnsctl" publish news 'breaking' --tag vip)" '^[0-9A-F]{32}$'
+expect publish-delivered "$("$mnsctl" --raw receive inbox --wait 1)" 'breaking'
+set +e
+"$mnsctl" subscribe news bad http://127.0.0.1/ --strategy SOMETIMES > /dev/null 2> "$dir/err"; status=$?
+set -e
+[ "$status" -eq 2 ] || fail "exit status $status for a bad --strategy"
+"$mnsctl" unsubscribe news to-inbox
+"$mnsctl" delete-topic news
+set +e
+"$mnsctl" get-topic news 2> "$dir/err"; status=$?
+set -e
+[ "$status" -eq 1 ] || fail "exit status $status for a missing topic"
+expect topic-error "$(cat "$dir/err")" '^error: TopicNotExist: The topic you provided does not exist\.'
+echo "25 passed, 0 failed"
