@@ -27,7 +27,10 @@ const std::set<std::string> kVolatile = {
     "NextVisibleTime", "CreateTime",    "LastModifyTime",
     "BizId",           "AccessKeyId",   "AccessKeySecret",
     "SecurityToken",   "ExpireTime",    "SendDate",
-    "ReceiveDate",     "Recommend",     "NextMarker"};
+    "ReceiveDate",     "Recommend",     "NextMarker",
+    // The account's id and URLs with the target's host in them.
+    "TopicOwner",      "Subscriber",    "TopicURL",
+    "SubscriptionURL"};
 
 // With "layout": "exact", the bytes matter too, not just the elements: the
 // PHP and Python SDKs need the newlines and indentation of a pretty-printed
