@@ -5,7 +5,11 @@
 // as the SDK samples do.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -611,6 +615,42 @@ TEST_F(TopicServerTest, AnEndpointPointingAtTheEmulatorItselfCannotWedgeIt) {
   }
   // The emulator answered its own push (unsigned: 400) and serves on.
   EXPECT_EQ(Call("GET", "/topics/t").status, 200);
+}
+
+TEST_F(TopicServerTest, AnEndpointThatNeverAnswersTimesOutAndHoldsNothing) {
+  // A listener that accepts connections (the kernel's backlog does) and
+  // never answers.
+  const int silent = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{.sin_family = AF_INET, .sin_port = 0};
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address),
+            0);
+  ASSERT_EQ(listen(silent, 16), 0);
+  socklen_t length = sizeof address;
+  getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length);
+  const std::string url =
+      "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/n";
+  CreateTopic("t");
+  Subscribe("t", "silent", url);
+  ASSERT_EQ(Call("PUT", "/queues/q").status, 201);
+  Subscribe("t", "queue", "acs:mns:r:1:queues/q");
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(Call("POST", "/topics/t/messages", PublishBody("x")).status, 201);
+  // The publish answered at once and the queue has its copy while the push
+  // hangs; the emulator serves other requests meanwhile.
+  EXPECT_EQ(Call("GET", "/queues/q/messages").status, 200);
+  EXPECT_EQ(Call("GET", "/topics/t").status, 200);
+  Settled();
+  const json d = Notifications("?subscription=silent")[0];
+  const double waited = std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+  close(silent);
+  EXPECT_EQ(d["subscription"], "silent");
+  EXPECT_EQ(d["state"], "pending");  // to be tried again
+  EXPECT_THAT(d["attempts"][0]["result"].get<std::string>(),
+              StartsWith("no answer: "));
+  EXPECT_GE(waited, 1.5);  // the 2 s timeout of this fixture, not for ever
 }
 
 TEST_F(TopicServerTest, SmsAndMailEndpointsSendAndRecord) {
