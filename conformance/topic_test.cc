@@ -42,8 +42,8 @@ class TopicFixture : public ConformanceTest {
   std::string NewTopic(const TopicAttributes& attributes = {}) {
     std::string name = TopicName();
     auto created = topics_->CreateTopic(name, attributes);
-    EXPECT_TRUE(created.ok()) << "CreateTopic " << name << ": "
-                              << created.status();
+    EXPECT_TRUE(created.ok())
+        << "CreateTopic " << name << ": " << created.status();
     return name;
   }
   // The endpoint of one of this account's queues, spelled as the SDKs
@@ -112,7 +112,8 @@ CONFORMANCE_TEST(Topics, NewTopicHasTheDocumentedDefaults, "GetTopicAttributes",
 CONFORMANCE_TEST(Topics, SetChangesOnlyTheGivenAttributes, "SetTopicAttributes",
                  unverified()) {
   const std::string topic = NewTopic({.maximum_message_size = 2048});
-  ASSERT_TRUE(topics().SetTopicAttributes(topic, {.logging_enabled = true}).ok());
+  ASSERT_TRUE(
+      topics().SetTopicAttributes(topic, {.logging_enabled = true}).ok());
   ASSERT_TRUE(topics().SetTopicAttributes(topic, {}).ok());
   auto info = topics().GetTopicAttributes(topic);
   ASSERT_TRUE(info.ok()) << info.status();
@@ -168,9 +169,9 @@ CONFORMANCE_TEST(Subscriptions, SubscribeFollowsTheConflictRules, "Subscribe",
       .notify_strategy = NotifyStrategy::kBackoffRetry,
       .notify_content_format = NotifyContentFormat::kXml};
   EXPECT_EQ(*topics().Subscribe(topic, "s", xml), true);
-  EXPECT_EQ(*topics().Subscribe(topic, "s",
-                                {.endpoint = "https://www.baidu.com/"}),
-            false);
+  EXPECT_EQ(
+      *topics().Subscribe(topic, "s", {.endpoint = "https://www.baidu.com/"}),
+      false);
   SubscriptionAttributes simplified = xml;
   simplified.notify_content_format = NotifyContentFormat::kSimplified;
   EXPECT_EQ(topics().Subscribe(topic, "s", simplified).status().error_code(),
@@ -185,13 +186,15 @@ CONFORMANCE_TEST(Subscriptions, SubscribeFollowsTheConflictRules, "Subscribe",
 CONFORMANCE_TEST(Subscriptions, SetChangesTheStrategy,
                  "SetSubscriptionAttributes", unverified()) {
   const std::string topic = NewTopic();
-  ASSERT_TRUE(
-      topics().Subscribe(topic, "s", {.endpoint = "https://www.baidu.com/"}).ok());
   ASSERT_TRUE(topics()
-                  .SetSubscriptionAttributes(
-                      topic, "s",
-                      {.notify_strategy = NotifyStrategy::kExponentialDecayRetry})
+                  .Subscribe(topic, "s", {.endpoint = "https://www.baidu.com/"})
                   .ok());
+  ASSERT_TRUE(
+      topics()
+          .SetSubscriptionAttributes(
+              topic, "s",
+              {.notify_strategy = NotifyStrategy::kExponentialDecayRetry})
+          .ok());
   auto info = topics().GetSubscriptionAttributes(topic, "s");
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->topic_name, topic);
@@ -203,12 +206,14 @@ CONFORMANCE_TEST(Subscriptions, SetChangesTheStrategy,
 CONFORMANCE_TEST(Subscriptions, UnsubscribeIsIdempotent, "Unsubscribe",
                  unverified()) {
   const std::string topic = NewTopic();
-  ASSERT_TRUE(
-      topics().Subscribe(topic, "s", {.endpoint = "https://www.baidu.com/"}).ok());
+  ASSERT_TRUE(topics()
+                  .Subscribe(topic, "s", {.endpoint = "https://www.baidu.com/"})
+                  .ok());
   EXPECT_TRUE(topics().Unsubscribe(topic, "s").ok());
   EXPECT_TRUE(topics().Unsubscribe(topic, "s").ok());
-  EXPECT_EQ(topics().GetSubscriptionAttributes(topic, "s").status().error_code(),
-            "SubscriptionNotExist");
+  EXPECT_EQ(
+      topics().GetSubscriptionAttributes(topic, "s").status().error_code(),
+      "SubscriptionNotExist");
 }
 
 CONFORMANCE_TEST(Subscriptions, ListPagesByPrefix, "ListSubscriptionByTopic",
@@ -216,14 +221,16 @@ CONFORMANCE_TEST(Subscriptions, ListPagesByPrefix, "ListSubscriptionByTopic",
   const std::string topic = NewTopic();
   for (const char* name : {"sub-a", "sub-b", "sub-c"}) {
     ASSERT_TRUE(
-        topics().Subscribe(topic, name, {.endpoint = "https://www.baidu.com/"})
+        topics()
+            .Subscribe(topic, name, {.endpoint = "https://www.baidu.com/"})
             .ok());
   }
   auto first = topics().ListSubscriptions(topic, "sub-", "", 2);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->subscription_names,
             (std::vector<std::string>{"sub-a", "sub-b"}));
-  auto second = topics().ListSubscriptions(topic, "sub-", first->next_marker, 2);
+  auto second =
+      topics().ListSubscriptions(topic, "sub-", first->next_marker, 2);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->subscription_names, (std::vector<std::string>{"sub-c"}));
   EXPECT_EQ(second->next_marker, "");
@@ -235,13 +242,13 @@ CONFORMANCE_TEST(TopicDelivery, AQueueSubscriptionReceivesWhatIsPublished,
                  "PublishMessage", unverified()) {
   const std::string topic = NewTopic();
   const std::string queue = NewQueue();
-  ASSERT_TRUE(topics()
-                  .Subscribe(topic, "to-queue",
-                             {.endpoint = QueueEndpoint(queue),
-                              .notify_content_format =
-                                  NotifyContentFormat::kSimplified,
-                              .filter_tag = "keep"})
-                  .ok());
+  ASSERT_TRUE(
+      topics()
+          .Subscribe(topic, "to-queue",
+                     {.endpoint = QueueEndpoint(queue),
+                      .notify_content_format = NotifyContentFormat::kSimplified,
+                      .filter_tag = "keep"})
+          .ok());
   ASSERT_TRUE(topics().PublishMessage(topic, {.body = "skipped"}).ok());
   auto published =
       topics().PublishMessage(topic, {.body = "delivered", .tag = "keep"});
@@ -290,8 +297,8 @@ CONFORMANCE_TEST(TopicDelivery, AnHttpSubscriptionGetsAVerifiableNotification,
   ASSERT_TRUE(arrived);
   const httplib::Request& r = got.front();
   const NotificationHeaders headers(r.headers.begin(), r.headers.end());
-  NotificationVerifier verifier(
-      {.trusted_certificate_prefixes = {target().mns_endpoint + "/_emulator/"}});
+  NotificationVerifier verifier({.trusted_certificate_prefixes = {
+                                     target().mns_endpoint + "/_emulator/"}});
   EXPECT_TRUE(verifier.Verify("POST", r.target, headers, r.body).ok());
   auto notification = NotificationVerifier::Decode(headers, r.body);
   ASSERT_TRUE(notification.ok()) << notification.status();

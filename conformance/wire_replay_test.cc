@@ -22,15 +22,12 @@ using nlohmann::json;
 
 // Values that differ on every call: present and non-empty is all we check.
 const std::set<std::string> kVolatile = {
-    "MessageId",       "ReceiptHandle", "RequestId",
-    "HostId",          "EnqueueTime",   "FirstDequeueTime",
-    "NextVisibleTime", "CreateTime",    "LastModifyTime",
-    "BizId",           "AccessKeyId",   "AccessKeySecret",
-    "SecurityToken",   "ExpireTime",    "SendDate",
-    "ReceiveDate",     "Recommend",     "NextMarker",
+    "MessageId", "ReceiptHandle", "RequestId", "HostId", "EnqueueTime",
+    "FirstDequeueTime", "NextVisibleTime", "CreateTime", "LastModifyTime",
+    "BizId", "AccessKeyId", "AccessKeySecret", "SecurityToken", "ExpireTime",
+    "SendDate", "ReceiveDate", "Recommend", "NextMarker",
     // The account's id and URLs with the target's host in them.
-    "TopicOwner",      "Subscriber",    "TopicURL",
-    "SubscriptionURL"};
+    "TopicOwner", "Subscriber", "TopicURL", "SubscriptionURL"};
 
 // With "layout": "exact", the bytes matter too, not just the elements: the
 // PHP and Python SDKs need the newlines and indentation of a pretty-printed

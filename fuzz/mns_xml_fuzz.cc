@@ -23,18 +23,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // What a topic accepts is delivered inside an XML notification: it must
   // come out of one as it went in.
   if (auto published = ParsePublishBody(body); published.ok()) {
-    const PublishedMessage message{.message_id = "0",
-                                   .body = published->body,
-                                   .tag = published->tag};
+    const PublishedMessage message{
+        .message_id = "0", .body = published->body, .tag = published->tag};
     const std::string xml =
         NotificationBody(NotifyContentFormat::kXml, {}, message);
     fuzz::Check(IsStrictXml(xml), "a notification is not XML text: " + xml);
     pugi::xml_document doc;
     fuzz::Check(static_cast<bool>(LoadXml(doc, xml)),
                 "a notification does not parse: " + xml);
-    fuzz::Check(ElementText(doc.document_element().child("Message")) ==
-                    published->body,
-                "the published body did not round-trip: " + xml);
+    fuzz::Check(
+        ElementText(doc.document_element().child("Message")) == published->body,
+        "the published body did not round-trip: " + xml);
   }
   auto sent = ParseSendBody(body);
   if (!sent.ok()) return 0;

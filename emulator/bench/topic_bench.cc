@@ -42,9 +42,8 @@ double Percentile(std::vector<double> samples, double q) {
                           static_cast<size_t>(q * samples.size()))];
 }
 
-const std::string kPublish =
-    "<Message><MessageBody>" + std::string(256, 'b') +
-    "</MessageBody></Message>";
+const std::string kPublish = "<Message><MessageBody>" + std::string(256, 'b') +
+                             "</MessageBody></Message>";
 
 std::unique_ptr<Server> StartServer() {
   EmulatorConfig config = DefaultConfig();
@@ -142,8 +141,8 @@ int main(int argc, char** argv) {
   const int publishes = argc > 1 ? std::atoi(argv[1]) : 2000;
   std::printf("1. publish -> delivered to queue subscriptions\n");
   for (int subscriptions : {1, 10, 100}) {
-    mns::emulator::QueueFanOut(subscriptions,
-                               subscriptions == 100 ? publishes / 4 : publishes);
+    mns::emulator::QueueFanOut(
+        subscriptions, subscriptions == 100 ? publishes / 4 : publishes);
   }
   std::printf("2. publish -> HTTP endpoint notified\n");
   mns::emulator::HttpNotified(publishes / 2);

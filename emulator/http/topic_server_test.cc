@@ -3,16 +3,16 @@
 // a real HTTP endpoint (an httplib server on port 0) that receives
 // notifications and verifies them with the certificate the emulator serves,
 // as the SDK samples do.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -642,9 +642,9 @@ TEST_F(TopicServerTest, AnEndpointThatNeverAnswersTimesOutAndHoldsNothing) {
   EXPECT_EQ(Call("GET", "/topics/t").status, 200);
   Settled();
   const json d = Notifications("?subscription=silent")[0];
-  const double waited = std::chrono::duration<double>(
-                            std::chrono::steady_clock::now() - start)
-                            .count();
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   close(silent);
   EXPECT_EQ(d["subscription"], "silent");
   EXPECT_EQ(d["state"], "pending");  // to be tried again
