@@ -176,26 +176,13 @@ Status MnsClient::DeleteQueue(const std::string& queue) {
 StatusOr<QueuePage> MnsClient::ListQueues(const std::string& prefix,
                                           const std::string& marker,
                                           int page_size) {
-  internal::Headers headers = {{"x-mns-ret-number", std::to_string(page_size)}};
-  if (!prefix.empty()) headers.emplace_back("x-mns-prefix", prefix);
-  if (!marker.empty()) headers.emplace_back("x-mns-marker", marker);
-  MNS_ASSIGN_OR_RETURN(HttpReply reply,
-                       impl_->Call("GET", "/queues", "", headers, true));
-  if (!IsSuccess(reply)) return ErrorOf(reply);
-  pugi::xml_document doc;
-  auto root = Root(doc, reply.body, "Queues");
-  if (!root) return Malformed(reply, "ListQueue");
-  QueuePage page;
-  for (pugi::xml_node child : root->children()) {
-    if (LocalName(child) == "Queue") {
-      std::string url = Child(child, "QueueURL");
-      page.queue_names.push_back(url.substr(url.rfind('/') + 1));
-      page.queue_urls.push_back(std::move(url));
-    } else if (LocalName(child) == "NextMarker") {
-      page.next_marker = child.child_value();
-    }
-  }
-  return page;
+  MNS_ASSIGN_OR_RETURN(internal::ListedPage page,
+                       internal::ListPage(*impl_, "/queues", "Queues", "Queue",
+                                          "QueueURL", prefix, marker,
+                                          page_size));
+  return QueuePage{.queue_urls = std::move(page.urls),
+                   .queue_names = std::move(page.names),
+                   .next_marker = std::move(page.next_marker)};
 }
 
 MnsClient::QueueNames MnsClient::ListAllQueues(const std::string& prefix,

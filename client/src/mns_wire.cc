@@ -45,6 +45,33 @@ StatusOr<HttpReply> CallMns(ClientCore& core, const std::string& method,
       });
 }
 
+StatusOr<ListedPage> ListPage(ClientCore& core, const std::string& target,
+                              std::string_view root, std::string_view item,
+                              std::string_view url_element,
+                              const std::string& prefix,
+                              const std::string& marker, int page_size) {
+  Headers headers = {{"x-mns-ret-number", std::to_string(page_size)}};
+  if (!prefix.empty()) headers.emplace_back("x-mns-prefix", prefix);
+  if (!marker.empty()) headers.emplace_back("x-mns-marker", marker);
+  MNS_ASSIGN_OR_RETURN(HttpReply reply,
+                       CallMns(core, "GET", target, "", headers, true));
+  if (!IsSuccess(reply)) return ErrorOf(reply);
+  pugi::xml_document doc;
+  auto list = Root(doc, reply.body, root);
+  if (!list) return Malformed(reply, "GET " + target);
+  ListedPage page;
+  for (pugi::xml_node child : list->children()) {
+    if (LocalName(child) == item) {
+      std::string url = Child(child, url_element);
+      page.names.push_back(url.substr(url.rfind('/') + 1));
+      page.urls.push_back(std::move(url));
+    } else if (LocalName(child) == "NextMarker") {
+      page.next_marker = child.child_value();
+    }
+  }
+  return page;
+}
+
 bool IsSuccess(const HttpReply& reply) {
   return reply.status >= 200 && reply.status < 300;
 }

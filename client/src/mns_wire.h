@@ -12,6 +12,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "client/src/client_core.h"
 #include "client/src/mns_signer.h"
@@ -31,6 +32,20 @@ StatusOr<HttpReply> CallMns(ClientCore& core, const std::string& method,
                             Duration wait = Duration(0),
                             std::stop_token stop = {},
                             bool* response_lost = nullptr);
+
+// One page of ListQueue, ListTopic or ListSubscriptionByTopic: the URLs
+// under each <item> of <root>, their last segments (the names) and the
+// NextMarker (spec mns §3.6, topic §2.5, §3.5).
+struct ListedPage {
+  std::vector<std::string> urls;
+  std::vector<std::string> names;
+  std::string next_marker;  // empty on the last page
+};
+StatusOr<ListedPage> ListPage(ClientCore& core, const std::string& target,
+                              std::string_view root, std::string_view item,
+                              std::string_view url_element,
+                              const std::string& prefix,
+                              const std::string& marker, int page_size);
 
 bool IsSuccess(const HttpReply& reply);
 // The Status of a failed reply: its <Error> code and message, or the HTTP

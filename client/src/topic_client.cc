@@ -68,11 +68,6 @@ TopicInfo ParseTopic(const pugi::xml_node& t) {
       .logging_enabled = EqualsIgnoreCase(Child(t, "LoggingEnabled"), "true")};
 }
 
-// The last path segment of a URL: a topic's or subscription's name.
-std::string LastSegment(const std::string& url) {
-  return url.substr(url.rfind('/') + 1);
-}
-
 }  // namespace
 
 std::string_view NotifyStrategyName(NotifyStrategy strategy) {
@@ -112,30 +107,6 @@ struct TopicClient::Impl : internal::ClientCore {
     MNS_ASSIGN_OR_RETURN(HttpReply reply, Call(method, target, body));
     return IsSuccess(reply) ? OkStatus() : ErrorOf(reply);
   }
-  // One page of a listing: the URLs under `item` and the NextMarker.
-  StatusOr<std::pair<std::vector<std::string>, std::string>> List(
-      const std::string& target, const char* root, const char* item,
-      const char* url, const std::string& prefix, const std::string& marker,
-      int page_size) {
-    internal::Headers headers = {
-        {"x-mns-ret-number", std::to_string(page_size)}};
-    if (!prefix.empty()) headers.emplace_back("x-mns-prefix", prefix);
-    if (!marker.empty()) headers.emplace_back("x-mns-marker", marker);
-    MNS_ASSIGN_OR_RETURN(HttpReply reply, Call("GET", target, "", headers));
-    if (!IsSuccess(reply)) return ErrorOf(reply);
-    pugi::xml_document doc;
-    auto list = Root(doc, reply.body, root);
-    if (!list) return Malformed(reply, std::string("GET ") + target);
-    std::pair<std::vector<std::string>, std::string> page;
-    for (pugi::xml_node child : list->children()) {
-      if (LocalName(child) == item) {
-        page.first.push_back(Child(child, url));
-      } else if (LocalName(child) == "NextMarker") {
-        page.second = child.child_value();
-      }
-    }
-    return page;
-  }
 };
 
 TopicClient::TopicClient(ClientOptions options)
@@ -172,15 +143,13 @@ Status TopicClient::DeleteTopic(const std::string& topic) {
 StatusOr<TopicPage> TopicClient::ListTopics(const std::string& prefix,
                                             const std::string& marker,
                                             int page_size) {
-  MNS_ASSIGN_OR_RETURN(
-      auto page, impl_->List("/topics", "Topics", "Topic", "TopicURL", prefix,
-                             marker, page_size));
-  TopicPage out{.topic_urls = std::move(page.first),
-                .next_marker = std::move(page.second)};
-  for (const auto& url : out.topic_urls) {
-    out.topic_names.push_back(LastSegment(url));
-  }
-  return out;
+  MNS_ASSIGN_OR_RETURN(internal::ListedPage page,
+                       internal::ListPage(*impl_, "/topics", "Topics", "Topic",
+                                          "TopicURL", prefix, marker,
+                                          page_size));
+  return TopicPage{.topic_urls = std::move(page.urls),
+                   .topic_names = std::move(page.names),
+                   .next_marker = std::move(page.next_marker)};
 }
 
 StatusOr<PublishMessageResult> TopicClient::PublishMessage(
@@ -262,15 +231,13 @@ StatusOr<SubscriptionPage> TopicClient::ListSubscriptions(
     const std::string& topic, const std::string& prefix,
     const std::string& marker, int page_size) {
   MNS_ASSIGN_OR_RETURN(
-      auto page, impl_->List("/topics/" + topic + "/subscriptions",
-                             "Subscriptions", "Subscription", "SubscriptionURL",
-                             prefix, marker, page_size));
-  SubscriptionPage out{.subscription_urls = std::move(page.first),
-                       .next_marker = std::move(page.second)};
-  for (const auto& url : out.subscription_urls) {
-    out.subscription_names.push_back(LastSegment(url));
-  }
-  return out;
+      internal::ListedPage page,
+      internal::ListPage(*impl_, "/topics/" + topic + "/subscriptions",
+                         "Subscriptions", "Subscription", "SubscriptionURL",
+                         prefix, marker, page_size));
+  return SubscriptionPage{.subscription_urls = std::move(page.urls),
+                          .subscription_names = std::move(page.names),
+                          .next_marker = std::move(page.next_marker)};
 }
 
 std::string TopicClient::QueueEndpoint(const std::string& region,

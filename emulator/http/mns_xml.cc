@@ -4,6 +4,9 @@
 
 #include <charconv>
 #include <cstring>
+#include <functional>
+#include <map>
+#include <optional>
 #include <pugixml.hpp>
 
 #include "emulator/core/errors.h"
@@ -229,47 +232,66 @@ void AddSubscriptionAttributes(pugi::xml_node node, const Subscription& s,
   Add(node, "TopicOwner", owner);
 }
 
+// Reads the element children of an optional body whose root is `root`:
+// each child named in `fields` goes to its reader, the rest is ignored. An
+// empty body has no fields (the SDKs send <Queue/>, or nothing).
+using FieldReader = std::function<Status(const pugi::xml_node&)>;
+Status ReadFields(std::string_view body, std::string_view root,
+                  const std::map<std::string_view, FieldReader>& fields) {
+  if (TrimAsciiWhitespace(body).empty()) return OkStatus();
+  pugi::xml_document doc;
+  MNS_ASSIGN_OR_RETURN(pugi::xml_node node, Parse(doc, body, {root}));
+  for (pugi::xml_node child : node.children()) {
+    if (child.type() != pugi::node_element) continue;
+    if (auto it = fields.find(LocalName(child)); it != fields.end()) {
+      MNS_RETURN_IF_ERROR(it->second(child));
+    }
+  }
+  return OkStatus();
+}
+
+FieldReader IntInto(std::optional<int64_t>& out) {
+  return [&out](const pugi::xml_node& node) -> Status {
+    MNS_ASSIGN_OR_RETURN(out, IntValue(node));
+    return OkStatus();
+  };
+}
+FieldReader BoolInto(std::optional<bool>& out) {
+  return [&out](const pugi::xml_node& node) -> Status {
+    MNS_ASSIGN_OR_RETURN(out, BoolValue(node));
+    return OkStatus();
+  };
+}
+// `trim`: enumerations and names, where surrounding white space is noise.
+FieldReader TextInto(std::optional<std::string>& out, bool trim) {
+  return [&out, trim](const pugi::xml_node& node) {
+    const std::string text = ElementText(node);
+    out = trim ? std::string(TrimAsciiWhitespace(text)) : text;
+    return OkStatus();
+  };
+}
+
 }  // namespace
 
 StatusOr<QueueAttributeUpdate> ParseQueueBody(std::string_view body) {
   QueueAttributeUpdate update;
-  if (TrimAsciiWhitespace(body).empty()) return update;
-  pugi::xml_document doc;
-  MNS_ASSIGN_OR_RETURN(pugi::xml_node root, Parse(doc, body, {"Queue"}));
-  for (pugi::xml_node child : root.children()) {
-    if (child.type() != pugi::node_element) continue;
-    std::string_view name = LocalName(child);
-    if (name == "DelaySeconds") {
-      MNS_ASSIGN_OR_RETURN(update.delay_seconds, IntValue(child));
-    } else if (name == "MaximumMessageSize") {
-      MNS_ASSIGN_OR_RETURN(update.maximum_message_size, IntValue(child));
-    } else if (name == "MessageRetentionPeriod") {
-      MNS_ASSIGN_OR_RETURN(update.message_retention_period, IntValue(child));
-    } else if (name == "VisibilityTimeout") {
-      MNS_ASSIGN_OR_RETURN(update.visibility_timeout, IntValue(child));
-    } else if (name == "PollingWaitSeconds") {
-      MNS_ASSIGN_OR_RETURN(update.polling_wait_seconds, IntValue(child));
-    } else if (name == "LoggingEnabled") {
-      MNS_ASSIGN_OR_RETURN(update.logging_enabled, BoolValue(child));
-    }
-  }
+  MNS_RETURN_IF_ERROR(ReadFields(
+      body, "Queue",
+      {{"DelaySeconds", IntInto(update.delay_seconds)},
+       {"MaximumMessageSize", IntInto(update.maximum_message_size)},
+       {"MessageRetentionPeriod", IntInto(update.message_retention_period)},
+       {"VisibilityTimeout", IntInto(update.visibility_timeout)},
+       {"PollingWaitSeconds", IntInto(update.polling_wait_seconds)},
+       {"LoggingEnabled", BoolInto(update.logging_enabled)}}));
   return update;
 }
 
 StatusOr<AccountAttributeUpdate> ParseAccountBody(std::string_view body) {
   AccountAttributeUpdate update;
-  if (TrimAsciiWhitespace(body).empty()) return update;
-  pugi::xml_document doc;
-  MNS_ASSIGN_OR_RETURN(pugi::xml_node root, Parse(doc, body, {"Account"}));
-  for (pugi::xml_node child : root.children()) {
-    if (child.type() != pugi::node_element) continue;
-    std::string_view name = LocalName(child);
-    if (name == "LoggingBucket") {
-      update.logging_bucket = ElementText(child);
-    } else if (name == "TraceEnabled") {
-      MNS_ASSIGN_OR_RETURN(update.trace_enabled, IntValue(child));
-    }
-  }
+  MNS_RETURN_IF_ERROR(
+      ReadFields(body, "Account",
+                 {{"LoggingBucket", TextInto(update.logging_bucket, false)},
+                  {"TraceEnabled", IntInto(update.trace_enabled)}}));
   return update;
 }
 
@@ -408,43 +430,23 @@ std::string RenderBatchDeleteErrors(
 
 StatusOr<TopicAttributeUpdate> ParseTopicBody(std::string_view body) {
   TopicAttributeUpdate update;
-  if (TrimAsciiWhitespace(body).empty()) return update;
-  pugi::xml_document doc;
-  MNS_ASSIGN_OR_RETURN(pugi::xml_node root, Parse(doc, body, {"Topic"}));
-  for (pugi::xml_node child : root.children()) {
-    if (child.type() != pugi::node_element) continue;
-    std::string_view name = LocalName(child);
-    if (name == "MaximumMessageSize") {
-      MNS_ASSIGN_OR_RETURN(update.maximum_message_size, IntValue(child));
-    } else if (name == "MessageRetentionPeriod") {
-      MNS_ASSIGN_OR_RETURN(update.message_retention_period, IntValue(child));
-    } else if (name == "LoggingEnabled") {
-      MNS_ASSIGN_OR_RETURN(update.logging_enabled, BoolValue(child));
-    }
-  }
+  MNS_RETURN_IF_ERROR(ReadFields(
+      body, "Topic",
+      {{"MaximumMessageSize", IntInto(update.maximum_message_size)},
+       {"MessageRetentionPeriod", IntInto(update.message_retention_period)},
+       {"LoggingEnabled", BoolInto(update.logging_enabled)}}));
   return update;
 }
 
 StatusOr<SubscriptionAttributeUpdate> ParseSubscriptionBody(
     std::string_view body) {
   SubscriptionAttributeUpdate update;
-  if (TrimAsciiWhitespace(body).empty()) return update;
-  pugi::xml_document doc;
-  MNS_ASSIGN_OR_RETURN(pugi::xml_node root, Parse(doc, body, {"Subscription"}));
-  for (pugi::xml_node child : root.children()) {
-    if (child.type() != pugi::node_element) continue;
-    std::string_view name = LocalName(child);
-    std::string text(TrimAsciiWhitespace(ElementText(child)));
-    if (name == "Endpoint") {
-      update.endpoint = std::move(text);
-    } else if (name == "NotifyStrategy") {
-      update.notify_strategy = std::move(text);
-    } else if (name == "NotifyContentFormat") {
-      update.notify_content_format = std::move(text);
-    } else if (name == "FilterTag") {
-      update.filter_tag = std::move(text);
-    }
-  }
+  MNS_RETURN_IF_ERROR(ReadFields(
+      body, "Subscription",
+      {{"Endpoint", TextInto(update.endpoint, true)},
+       {"NotifyStrategy", TextInto(update.notify_strategy, true)},
+       {"NotifyContentFormat", TextInto(update.notify_content_format, true)},
+       {"FilterTag", TextInto(update.filter_tag, true)}}));
   return update;
 }
 

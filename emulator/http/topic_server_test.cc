@@ -8,9 +8,6 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,6 +19,7 @@
 #include "emulator/testing/mns_test_client.h"
 #include "mns/common/crypto.h"
 #include "mns/common/testing/eventually.h"
+#include "mns/notification_verifier.h"
 
 namespace mns::emulator {
 namespace {
@@ -50,10 +48,9 @@ std::string PublishBody(const std::string& body, const std::string& more = "") {
          body + "</MessageBody>" + more + "</Message>";
 }
 
-// A notification receiver as the samples write one: it rebuilds the string
-// to sign from the request, fetches the certificate from
-// x-mns-signing-cert-url and verifies the RSA-SHA1 signature; 204 when it
-// verifies, 403 when not (spec topic §4.3).
+// A notification receiver as the samples write one: it verifies each push
+// against the certificate at x-mns-signing-cert-url; 204 when it verifies,
+// 403 when not (spec topic §4.3).
 class Receiver {
  public:
   explicit Receiver(int answer = 204) : answer_(answer) {
@@ -89,44 +86,15 @@ class Receiver {
   }
 
  private:
-  static bool Verify(const httplib::Request& r) {
-    std::string text = "POST\n" + r.get_header_value("Content-md5") + "\n" +
-                       r.get_header_value("Content-Type") + "\n" +
-                       r.get_header_value("Date") + "\n";
-    std::map<std::string, std::string> mns;  // sorted by lower-case name
-    for (const auto& [name, value] : r.headers) {
-      std::string lower;
-      for (char c : name) lower += static_cast<char>(std::tolower(c));
-      if (lower.starts_with("x-mns-")) mns[lower] = value;
-    }
-    for (const auto& [name, value] : mns) text += name + ":" + value + "\n";
-    text += r.target;
-    auto cert_url = Base64Decode(r.get_header_value("x-mns-signing-cert-url"));
-    if (!cert_url) return false;
-    const size_t path = cert_url->find('/', cert_url->find("://") + 3);
-    httplib::Client fetch(cert_url->substr(0, path));
-    auto pem = fetch.Get(cert_url->substr(path));
-    if (!pem || pem->status != 200) return false;
-    BIO* bio =
-        BIO_new_mem_buf(pem->body.data(), static_cast<int>(pem->body.size()));
-    X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-    BIO_free(bio);
-    if (cert == nullptr) return false;
-    EVP_PKEY* key = X509_get_pubkey(cert);
-    const std::string signature =
-        Base64Decode(r.get_header_value("Authorization")).value_or("");
-    EVP_MD_CTX* context = EVP_MD_CTX_new();
-    const bool ok =
-        EVP_DigestVerifyInit(context, nullptr, EVP_sha1(), nullptr, key) == 1 &&
-        EVP_DigestVerify(
-            context, reinterpret_cast<const unsigned char*>(signature.data()),
-            signature.size(),
-            reinterpret_cast<const unsigned char*>(text.data()),
-            text.size()) == 1;
-    EVP_MD_CTX_free(context);
-    EVP_PKEY_free(key);
-    X509_free(cert);
-    return ok;
+  // The client library's verifier, written apart from the emulator's
+  // signer: it fetches the certificate from the URL the push names.
+  bool Verify(const httplib::Request& r) {
+    const NotificationHeaders headers(r.headers.begin(), r.headers.end());
+    const auto cert_url =
+        Base64Decode(r.get_header_value("x-mns-signing-cert-url"));
+    NotificationVerifier verifier(
+        {.trusted_certificate_prefixes = {cert_url.value_or("none")}});
+    return verifier.Verify("POST", r.target, headers, r.body).ok();
   }
 
   const int answer_;

@@ -6,12 +6,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include "mns/common/crypto.h"
 #include "mns/common/testing/eventually.h"
+#include "mns/notification_verifier.h"
 
 namespace mns::emulator {
 namespace {
@@ -63,29 +61,6 @@ class ScriptedNotifier : public Notifier {
   std::map<std::string, int> status_;
   std::set<std::string> gated_;
 };
-
-// Verifies an RSA-SHA1 signature against a PEM certificate, with OpenSSL
-// directly: what a receiver does with the certificate URL's PEM.
-bool Verifies(const std::string& pem, const std::string& text,
-              const std::string& base64_signature) {
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (cert == nullptr) return false;
-  EVP_PKEY* key = X509_get_pubkey(cert);
-  const auto signature = Base64Decode(base64_signature).value_or("");
-  EVP_MD_CTX* context = EVP_MD_CTX_new();
-  const bool ok =
-      EVP_DigestVerifyInit(context, nullptr, EVP_sha1(), nullptr, key) == 1 &&
-      EVP_DigestVerify(
-          context, reinterpret_cast<const unsigned char*>(signature.data()),
-          signature.size(), reinterpret_cast<const unsigned char*>(text.data()),
-          text.size()) == 1;
-  EVP_MD_CTX_free(context);
-  EVP_PKEY_free(key);
-  X509_free(cert);
-  return ok;
-}
 
 class TopicServiceTest : public ::testing::Test {
  protected:
@@ -288,17 +263,19 @@ TEST_F(TopicServiceTest, AnHttpPushIsSignedAsTheSamplesVerifyIt) {
             "http://127.0.0.1:1/cert.pem");
   EXPECT_EQ(headers["Content-md5"], Base64Encode(HexLower(Md5(r.body))));
   EXPECT_FALSE(headers.contains("x-mns-message-id"));  // SIMPLIFIED only
-  // The string to sign of spec topic §4.3, rebuilt from what was sent.
-  std::string text = "POST\n" + headers["Content-md5"] + "\n" + r.content_type +
-                     "\n" + headers["Date"] + "\n";
-  for (const auto& [name, value] : headers) {
-    if (name.starts_with("x-mns-")) text += name + ":" + value + "\n";
-  }
-  text += r.target;
-  EXPECT_TRUE(Verifies(*topics_->signer().CertificatePem(), text,
-                       headers["Authorization"]));
-  EXPECT_FALSE(Verifies(*topics_->signer().CertificatePem(), text + "x",
-                        headers["Authorization"]));
+  // The client library's verifier, written apart from the signer, checks
+  // it against the certificate, and refuses it once anything is changed.
+  NotificationHeaders sent(r.headers.begin(), r.headers.end());
+  sent.emplace_back("Content-Type", r.content_type);
+  NotificationVerifier verifier(
+      {.trusted_certificate_prefixes = {"http://127.0.0.1:1/"},
+       .fetch = [&](const std::string& url) -> StatusOr<std::string> {
+         EXPECT_EQ(url, "http://127.0.0.1:1/cert.pem");
+         return topics_->signer().CertificatePem();
+       }});
+  EXPECT_TRUE(verifier.Verify("POST", r.target, sent, r.body).ok());
+  EXPECT_FALSE(verifier.Verify("POST", r.target + "x", sent, r.body).ok());
+  EXPECT_FALSE(verifier.Verify("POST", r.target, sent, r.body + "x").ok());
   EXPECT_EQ(Only("s").state, DeliveryState::kDelivered);
 }
 
