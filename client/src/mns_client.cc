@@ -176,10 +176,10 @@ Status MnsClient::DeleteQueue(const std::string& queue) {
 StatusOr<QueuePage> MnsClient::ListQueues(const std::string& prefix,
                                           const std::string& marker,
                                           int page_size) {
-  MNS_ASSIGN_OR_RETURN(internal::ListedPage page,
-                       internal::ListPage(*impl_, "/queues", "Queues", "Queue",
-                                          "QueueURL", prefix, marker,
-                                          page_size));
+  MNS_ASSIGN_OR_RETURN(
+      internal::ListedPage page,
+      internal::ListPage(*impl_, "/queues", "Queues", "Queue", "QueueURL",
+                         prefix, marker, page_size));
   return QueuePage{.queue_urls = std::move(page.urls),
                    .queue_names = std::move(page.names),
                    .next_marker = std::move(page.next_marker)};

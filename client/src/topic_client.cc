@@ -143,10 +143,10 @@ Status TopicClient::DeleteTopic(const std::string& topic) {
 StatusOr<TopicPage> TopicClient::ListTopics(const std::string& prefix,
                                             const std::string& marker,
                                             int page_size) {
-  MNS_ASSIGN_OR_RETURN(internal::ListedPage page,
-                       internal::ListPage(*impl_, "/topics", "Topics", "Topic",
-                                          "TopicURL", prefix, marker,
-                                          page_size));
+  MNS_ASSIGN_OR_RETURN(
+      internal::ListedPage page,
+      internal::ListPage(*impl_, "/topics", "Topics", "Topic", "TopicURL",
+                         prefix, marker, page_size));
   return TopicPage{.topic_urls = std::move(page.urls),
                    .topic_names = std::move(page.names),
                    .next_marker = std::move(page.next_marker)};
