@@ -50,8 +50,10 @@ void Emulator::Stop() { server_->Stop(); }
 SimulatedClock& Emulator::clock() { return server_->clock(); }
 void Emulator::AdvanceClock(Duration by) {
   server_->clock().Advance(by);
-  // Receipts now due are in their queues when this returns.
+  // Receipts and topic deliveries now due are in their queues when this
+  // returns.
   server_->alicom().DeliverDue();
+  server_->topics().DeliverDue();
 }
 
 std::vector<SmsRecord> Emulator::Outbox(const OutboxFilter& filter) {
@@ -82,5 +84,9 @@ std::vector<JournalEntry> Emulator::Requests(const JournalQuery& query) {
 }
 
 void Emulator::ClearRequests() { server_->journal().Clear(); }
+
+std::vector<Delivery> Emulator::Notifications(const DeliveryFilter& filter) {
+  return server_->topics().Deliveries(filter);
+}
 
 }  // namespace mns::emulator

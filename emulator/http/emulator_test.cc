@@ -121,6 +121,28 @@ TEST_F(EmbeddedEmulatorTest, TheJournalShowsWhatAClientDid) {
   EXPECT_EQ(emulator().Requests({.code = "ServiceUnavailable"}).size(), 1u);
 }
 
+TEST_F(EmbeddedEmulatorTest, AnAdvanceRetriesTopicDeliveriesBeforeItReturns) {
+  ASSERT_EQ(Call("PUT", "/topics/news").status, 201);
+  ASSERT_EQ(Call("PUT", "/topics/news/subscriptions/s",
+                 "<Subscription><Endpoint>acs:mns:r:1:queues/late</Endpoint>"
+                 "<NotifyContentFormat>SIMPLIFIED</NotifyContentFormat>"
+                 "</Subscription>")
+                .status,
+            201);
+  ASSERT_EQ(Call("POST", "/topics/news/messages",
+                 "<Message><MessageBody>hi</MessageBody></Message>")
+                .status,
+            201);
+  ASSERT_EQ(emulator().Notifications().at(0).attempts.at(0).result,
+            "QueueNotExist");
+  ASSERT_EQ(Call("PUT", "/queues/late").status, 201);
+  emulator().AdvanceClock(std::chrono::seconds(20));
+  const Delivery delivered = emulator().Notifications().at(0);
+  EXPECT_EQ(delivered.state, DeliveryState::kDelivered);
+  EXPECT_EQ(delivered.attempts.size(), 2u);
+  EXPECT_THAT(Call("GET", "/queues/late/messages").body, HasSubstr(">hi<"));
+}
+
 TEST(EmulatorStartTest, AnOccupiedPortIsAnError) {
   auto first = Emulator::Start();
   ASSERT_TRUE(first.ok());

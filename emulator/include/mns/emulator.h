@@ -29,6 +29,7 @@
 #include "emulator/http/journal.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/alicom_service.h"
+#include "emulator/service/topic_service.h"
 #include "mns/common/clock.h"
 #include "mns/common/status.h"
 
@@ -56,15 +57,16 @@ class Emulator {
   // Answers one request with no socket, as the HTTP front end does.
   HttpResponse Route(const HttpRequest& request) const;
 
-  // Drops every queue, message, SMS record, account attribute, fault rule
-  // and journal entry; recreates the configured queues and fault rules.
+  // Drops every queue, topic, message, delivery, SMS record, account
+  // attribute, fault rule and journal entry; recreates the configured queues
+  // and fault rules.
   void Reset();
   void Stop();
 
   // The controls.
   SimulatedClock& clock();
-  // Moves the clock forward; receipts due by then are in their queues when
-  // it returns.
+  // Moves the clock forward; receipts and topic deliveries to queues due by
+  // then are in their queues when it returns.
   void AdvanceClock(Duration by);
   std::vector<SmsRecord> Outbox(const OutboxFilter& filter = {});
   void ClearOutbox();
@@ -80,6 +82,8 @@ class Emulator {
   // The request journal, oldest first.
   std::vector<JournalEntry> Requests(const JournalQuery& query = {});
   void ClearRequests();
+  // Topic deliveries and their attempts (README "Topics"), oldest first.
+  std::vector<Delivery> Notifications(const DeliveryFilter& filter = {});
 
  private:
   explicit Emulator(std::unique_ptr<Server> server);
