@@ -108,7 +108,14 @@ void TopicService::AddAccount(const std::string& account,
 }
 
 void TopicService::SetCertificateUrl(std::string url) {
+  // Set once the port is bound, when a request may already be in flight.
+  std::lock_guard<std::mutex> lock(mutex_);
   certificate_url_ = std::move(url);
+}
+
+std::string TopicService::certificate_url() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return certificate_url_;
 }
 
 void TopicService::SetFaultHook(DeliveryFaultHook hook) {
@@ -531,7 +538,7 @@ TopicService::Outcome TopicService::AttemptHttp(const Entry& entry) {
   std::map<std::string, std::string> mns_headers = {
       {"x-mns-request-id", delivery_random_.UpperHex(24)},
       {"x-mns-version", kMnsVersion},
-      {"x-mns-signing-cert-url", Base64Encode(certificate_url_)}};
+      {"x-mns-signing-cert-url", Base64Encode(certificate_url())}};
   if (d.format == NotifyContentFormat::kSimplified) {
     mns_headers["x-mns-message-id"] = d.message_id;
     if (!entry.message->tag.empty()) {

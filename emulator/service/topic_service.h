@@ -150,7 +150,7 @@ class TopicService {
   // Where receivers fetch the signing certificate; set once the emulator's
   // address is known.
   void SetCertificateUrl(std::string url);
-  const std::string& certificate_url() const { return certificate_url_; }
+  std::string certificate_url() const;
   NotificationSigner& signer() { return signer_; }
   void SetFaultHook(DeliveryFaultHook hook);
 
