@@ -1,22 +1,30 @@
-// mns-emulator: flags and config file -> EmulatorConfig -> Server -> wait for
-// SIGINT or SIGTERM. Nothing else.
+// mns-emulator: flags, environment and config file -> EmulatorConfig ->
+// Server -> wait for SIGINT or SIGTERM. Nothing else.
 #include <signal.h>
 
+extern char** environ;
+
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include "emulator/config.h"
 #include "emulator/http/server.h"
+#include "emulator/http/version.h"
 #include "mns/common/strings.h"
 
 namespace {
 
 constexpr char kUsage[] = R"(usage: mns-emulator [options]
 
-A local, wire-exact emulator of Alibaba Cloud MNS queues.
+A local, wire-exact emulator of Alibaba Cloud MNS queues and topics and of
+the Alicom SMS receipt APIs.
 
   --config FILE      JSON configuration (see README.md); default: built in
   --host HOST        address to listen on (default 127.0.0.1)
@@ -25,13 +33,19 @@ A local, wire-exact emulator of Alibaba Cloud MNS queues.
   --auth MODE        strict | loose | off (default strict)
   --seed N           seed ids and receipt handles, for reproducible runs
   --control-token T  require "Authorization: Bearer T" on /_emulator/
-                     controls (also MNS_EMULATOR_CONTROL_TOKEN, or
-                     control_token in the config)
+                     controls (or control_token in the config)
   --log-requests     one line per request on stderr
   --log-level L      info | debug (debug: the server's string to sign for
                      each MNS SignatureDoesNotMatch)
   --journal-bodies   keep message bodies in the request journal
+  --version          the version, the commit and the libraries; then exit
   --help             this text
+
+Each option also comes from the environment, as MNS_EMULATOR_ and its name
+in capitals with underscores (MNS_EMULATOR_PORT, MNS_EMULATOR_LOG_LEVEL, …;
+switches take true or false). A flag wins over its variable, and a
+variable over the config file. An MNS_EMULATOR_ variable that names no
+option is an error.
 )";
 
 int Fail(const std::string& message) {
@@ -39,39 +53,102 @@ int Fail(const std::string& message) {
   return 2;
 }
 
+// One option: its flag, and the environment variable of the same name.
+struct Option {
+  std::string flag;  // "port-file"
+  bool is_switch = false;
+  std::optional<std::string> value;  // from the flag, else the environment
+
+  std::string EnvName() const {
+    std::string name = "MNS_EMULATOR_";
+    for (char c : flag)
+      name += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+    return name;
+  }
+};
+
+// Read by the conformance suite and the SDK tests, which start this binary
+// with them set; not options of the emulator.
+constexpr const char* kOtherVariables[] = {"MNS_EMULATOR_BIN"};
+
+// The flags, then the environment for what they left unset. A message on
+// bad usage: an unknown flag, a missing value, an unknown variable.
+std::optional<std::string> ReadOptions(int argc, char** argv,
+                                       std::map<std::string, Option>& options) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto it =
+        arg.starts_with("--") ? options.find(arg.substr(2)) : options.end();
+    if (it == options.end()) return "unknown flag " + arg;
+    if (it->second.is_switch) {
+      it->second.value = "true";
+    } else if (i + 1 == argc) {
+      return arg + " needs a value";
+    } else {
+      it->second.value = argv[++i];
+    }
+  }
+  std::map<std::string, Option*> by_env;
+  std::string names;
+  for (auto& [flag, option] : options) {
+    by_env[option.EnvName()] = &option;
+    names += (names.empty() ? "" : ", ") + option.EnvName();
+  }
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    const std::string name = entry.substr(0, entry.find('='));
+    if (!name.starts_with("MNS_EMULATOR_")) continue;
+    if (std::find(std::begin(kOtherVariables), std::end(kOtherVariables),
+                  name) != std::end(kOtherVariables)) {
+      continue;
+    }
+    auto it = by_env.find(name);
+    if (it == by_env.end()) {
+      return "unknown environment variable " + name +
+             "; the variables are: " + names;
+    }
+    const std::string value = entry.substr(entry.find('=') + 1);
+    Option& option = *it->second;
+    if (option.is_switch && value != "true" && value != "false") {
+      return name + " must be true or false, not \"" + value + "\"";
+    }
+    if (!option.value && !value.empty()) option.value = value;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using mns::emulator::EmulatorConfig;
-  std::string config_path, port_file, host, auth, port, seed, control_token,
-      log_level;
-  bool log_requests = false, journal_bodies = false;
   for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
+    const std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       std::cout << kUsage;
       return 0;
     }
-    if (flag == "--log-requests" || flag == "--journal-bodies") {
-      (flag == "--log-requests" ? log_requests : journal_bodies) = true;
-      continue;
+    if (flag == "--version") {
+      std::cout << mns::emulator::VersionReport();
+      return 0;
     }
-    std::string* target = flag == "--config"          ? &config_path
-                          : flag == "--port-file"     ? &port_file
-                          : flag == "--host"          ? &host
-                          : flag == "--auth"          ? &auth
-                          : flag == "--port"          ? &port
-                          : flag == "--seed"          ? &seed
-                          : flag == "--control-token" ? &control_token
-                          : flag == "--log-level"     ? &log_level
-                                                      : nullptr;
-    if (target == nullptr) return Fail("unknown flag " + flag + "\n" + kUsage);
-    if (i + 1 == argc) return Fail(flag + " needs a value\n" + kUsage);
-    *target = argv[++i];
   }
+  std::map<std::string, Option> options;
+  for (const char* flag : {"config", "host", "port", "port-file", "auth",
+                           "seed", "control-token", "log-level"}) {
+    options[flag] = {.flag = flag};
+  }
+  for (const char* flag : {"log-requests", "journal-bodies"}) {
+    options[flag] = {.flag = flag, .is_switch = true};
+  }
+  if (auto problem = ReadOptions(argc, argv, options)) {
+    return Fail(*problem + "\n" + kUsage);
+  }
+  auto get = [&](const char* flag) {
+    return options.at(flag).value.value_or("");
+  };
 
   EmulatorConfig config = mns::emulator::DefaultConfig();
-  if (!config_path.empty()) {
+  if (const std::string config_path = get("config"); !config_path.empty()) {
     std::ifstream in(config_path);
     if (!in) return Fail("cannot read " + config_path);
     std::stringstream text;
@@ -80,36 +157,34 @@ int main(int argc, char** argv) {
     if (!parsed.ok()) return Fail(parsed.status().message());
     config = std::move(parsed).value();
   }
-  if (!host.empty()) config.host = host;
-  if (const char* from_env = std::getenv("MNS_EMULATOR_CONTROL_TOKEN");
-      from_env != nullptr && *from_env != '\0') {
-    config.control_token = from_env;
-  }
-  if (!control_token.empty()) config.control_token = control_token;
-  if (!port.empty()) {
+  if (!get("host").empty()) config.host = get("host");
+  if (!get("control-token").empty())
+    config.control_token = get("control-token");
+  if (const std::string port = get("port"); !port.empty()) {
     char* end = nullptr;
     long n = std::strtol(port.c_str(), &end, 10);
     if (*end != '\0' || n < 0 || n > 65535) return Fail("bad --port " + port);
     config.port = static_cast<int>(n);
   }
-  if (!auth.empty()) {
+  if (const std::string auth = get("auth"); !auth.empty()) {
     auto mode = mns::emulator::ParseAuthMode(auth);
     if (!mode.ok()) return Fail(mode.status().message());
     config.auth = *mode;
   }
-  if (log_requests) config.log_requests = true;
-  if (journal_bodies) config.journal_bodies = true;
-  if (!log_level.empty()) {
-    auto debug = mns::emulator::ParseLogLevel(log_level);
+  if (get("log-requests") == "true") config.log_requests = true;
+  if (get("journal-bodies") == "true") config.journal_bodies = true;
+  if (const std::string level = get("log-level"); !level.empty()) {
+    auto debug = mns::emulator::ParseLogLevel(level);
     if (!debug.ok()) return Fail(debug.status().message());
     config.log_debug = *debug;
   }
-  if (!seed.empty()) {
+  if (const std::string seed = get("seed"); !seed.empty()) {
     char* end = nullptr;
     unsigned long long n = std::strtoull(seed.c_str(), &end, 10);
-    if (*end != '\0' || seed.empty()) return Fail("bad --seed " + seed);
+    if (*end != '\0') return Fail("bad --seed " + seed);
     config.seed = n;
   }
+  const std::string port_file = get("port-file");
 
   // Block the stop signals in every thread; this one takes them with
   // sigwait() once the server runs.

@@ -68,4 +68,40 @@ grep -Eq ' CreateQueue logged 400 MissingAuthorizationHeader [0-9]+ms [0-9A-F]{2
   "$dir/log" || fail "--log-requests wrote no line: $(cat "$dir/log")"
 stop
 echo "ok - --log-requests writes a line per request"
-echo "6 passed, 0 failed"
+
+# The environment: each option has a variable, a flag wins over it, and a
+# variable that names no option is an error, never ignored.
+set +e
+MNS_EMULATOR_PROT=9000 "$emulator" --port 0 > /dev/null 2> "$dir/err"; status=$?
+set -e
+[ "$status" -eq 2 ] || fail "exit status $status for an unknown variable"
+grep -q 'unknown environment variable MNS_EMULATOR_PROT; the variables are: .*MNS_EMULATOR_PORT'   "$dir/err" || fail "the unknown variable is not named: $(cat "$dir/err")"
+set +e
+MNS_EMULATOR_LOG_REQUESTS=yes "$emulator" --port 0 > /dev/null 2> "$dir/err"; status=$?
+set -e
+[ "$status" -eq 2 ] || fail "exit status $status for a switch that is not true or false"
+rm -f "$dir/port"
+MNS_EMULATOR_PORT=0 MNS_EMULATOR_PORT_FILE="$dir/port" MNS_EMULATOR_LOG_REQUESTS=true \
+  MNS_EMULATOR_BIN=/ignored "$emulator" > "$dir/out" 2> "$dir/log" &
+pid=$!
+for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
+[ -s "$dir/port" ] || fail "no port from MNS_EMULATOR_PORT_FILE: $(cat "$dir/log")"
+port=$(cat "$dir/port")
+[ "$(status_of PUT /queues/from-env)" = 400 ] || fail "env: an unsigned request"
+sleep 0.2
+grep -q ' CreateQueue from-env 400 ' "$dir/log" || fail "MNS_EMULATOR_LOG_REQUESTS had no effect"
+stop
+# A flag wins: the variable's port would not parse.
+MNS_EMULATOR_PORT=99999 start
+stop
+echo "ok - options from the environment, flags first"
+
+"$emulator" --version > "$dir/out"
+grep -Eq '^mns-emulator [0-9]+\.[0-9]+\.[0-9]+' "$dir/out" || fail "--version: $(cat "$dir/out")"
+grep -q '^cpp-httplib ' "$dir/out" || fail "--version names no libraries"
+start
+curl -s -D "$dir/headers" -o /dev/null "http://127.0.0.1:$port/_emulator/health"
+grep -qi '^Server: mns-emulator/' "$dir/headers" || fail "no Server header"
+stop
+echo "ok - --version and the Server header"
+echo "8 passed, 0 failed"

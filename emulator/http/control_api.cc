@@ -7,6 +7,7 @@
 
 #include "emulator/config.h"
 #include "emulator/core/json_text.h"
+#include "emulator/http/version.h"
 #include "mns/common/strings.h"
 #include "mns/common/time_format.h"
 
@@ -120,7 +121,7 @@ HttpResponse ControlApi::Handle(const HttpRequest& request) const {
 }
 
 HttpResponse ControlApi::Health(const HttpRequest&) const {
-  return Json(200, {{"status", "ok"}});
+  return Json(200, {{"status", "ok"}, {"version", EmulatorVersion()}});
 }
 
 HttpResponse ControlApi::Reset(const HttpRequest&) const {

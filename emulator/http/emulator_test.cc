@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "emulator/http/version.h"
 #include "emulator/testing/emulator_test_base.h"
 #include "emulator/testing/mns_test_client.h"
 #include "emulator/testing/pop_test_client.h"
@@ -46,7 +47,8 @@ TEST_F(EmbeddedEmulatorTest, RouteAnswersWithNoSocket) {
   HttpResponse response =
       emulator().Route({.method = "GET", .target = "/_emulator/health"});
   EXPECT_EQ(response.status, 200);
-  EXPECT_EQ(response.body, R"({"status":"ok"})");
+  EXPECT_EQ(response.body,
+            R"({"status":"ok","version":")" + EmulatorVersion() + "\"}");
 }
 
 TEST_F(EmbeddedEmulatorTest, ControlsAreCppCalls) {

@@ -8,6 +8,7 @@
 
 #include "emulator/http/http_front_end.h"
 #include "emulator/http/pop_errors.h"
+#include "emulator/http/version.h"
 #include "mns/common/time_format.h"
 
 namespace mns::emulator {
@@ -193,6 +194,7 @@ std::optional<HttpResponse> Server::Serve(const HttpRequest& request,
   if (request.path().starts_with("/_emulator/")) {
     HttpResponse response = control_->Handle(request);
     response.SetHeader("Date", FormatHttpDate(real_clock_.Now()));
+    response.SetHeader("Server", ServerHeaderValue());
     return response;
   }
   // A request the front end moved to a worker carries on where it stopped.
@@ -259,6 +261,7 @@ std::optional<HttpResponse> Server::Serve(const HttpRequest& request,
   }
   if (!response) return defer();  // a receive that will wait
   response->SetHeader("Date", FormatHttpDate(real_clock_.Now()));
+  response->SetHeader("Server", ServerHeaderValue());
   Record(request, std::move(in_flight), *response);
   return response;
 }
@@ -386,6 +389,7 @@ HttpResponse Server::TransportError(int status, const std::string& message,
     response.status = status;
   }
   response.SetHeader("Date", FormatHttpDate(real_clock_.Now()));
+  response.SetHeader("Server", ServerHeaderValue());
   return response;
 }
 

@@ -1252,7 +1252,8 @@ TEST_F(ServerTest, AControlTokenIsRequiredOnEveryControlWhenSet) {
 TEST_F(ServerTest, HealthAndClockControls) {
   auto health = client_->http().Get("/_emulator/health");
   EXPECT_EQ(health->status, 200);
-  EXPECT_EQ(health->body, R"({"status":"ok"})");
+  EXPECT_EQ(health->body, R"({"status":"ok","version":"0.3.0"})");
+  EXPECT_EQ(health->get_header_value("Server"), "mns-emulator/0.3.0");
   auto clock = client_->http().Get("/_emulator/clock");
   EXPECT_EQ(
       clock->body,
