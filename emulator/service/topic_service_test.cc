@@ -353,8 +353,15 @@ TEST_F(TopicServiceTest, ASlowEndpointHoldsNoOtherSubscriptionsDelivery) {
   Subscribe("queue", "acs:mns:r:1234567890:queues/q");
   ASSERT_TRUE(queues_.CreateQueue(kAccount, "q", {}).ok());
   for (int i = 0; i < 3; ++i) Publish({.body = std::to_string(i)});
-  // The slow endpoint has one attempt out; the fast one gets all three and
-  // the queue all three, while it hangs.
+  auto slow_requests = [&] {
+    int n = 0;
+    for (const auto& r : notifier_->Requests()) n += r.url == slow;
+    return n;
+  };
+  // The slow endpoint's first attempt hangs at the gate...
+  ASSERT_TRUE(testutil::Eventually([&] { return slow_requests() == 1; },
+                                   std::chrono::seconds(10), Duration(5)));
+  // ...while the fast one gets all three and the queue all three.
   EXPECT_TRUE(testutil::Eventually(
       [&] {
         auto fast = topics_->Deliveries({.subscription = "fast"});
@@ -365,9 +372,8 @@ TEST_F(TopicServiceTest, ASlowEndpointHoldsNoOtherSubscriptionsDelivery) {
       },
       std::chrono::seconds(10), Duration(5)));
   EXPECT_EQ(Receive("q").size(), 3u);
-  int slow_requests = 0;
-  for (const auto& r : notifier_->Requests()) slow_requests += r.url == slow;
-  EXPECT_EQ(slow_requests, 1);
+  // One attempt out per subscription: the other two wait their turn.
+  EXPECT_EQ(slow_requests(), 1);
   notifier_->Release(slow);
   EXPECT_TRUE(testutil::Eventually(
       [&] {
