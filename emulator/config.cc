@@ -436,6 +436,102 @@ StatusOr<std::vector<OutcomeRule>> ParseOutcomeRules(const json& rules,
   return out;
 }
 
+json ConfigToJson(const EmulatorConfig& c, bool mask_secrets) {
+  auto secret = [&](const std::string& value) {
+    return mask_secrets && !value.empty() ? std::string("****") : value;
+  };
+  json accounts = json::array();
+  for (const AccountConfig& a : c.accounts) {
+    json keys = json::array();
+    for (const AccessKeyConfig& k : a.access_keys) {
+      keys.push_back({{"id", k.id}, {"secret", secret(k.secret)}});
+    }
+    accounts.push_back({{"id", a.id}, {"uid", a.uid}, {"access_keys", keys}});
+  }
+  json queues = json::array();
+  for (const QueueConfig& q : c.queues) {
+    json attributes = json::object();
+    const QueueAttributeUpdate& u = q.attributes;
+    for (const auto& [name, value] :
+         {std::pair{"DelaySeconds", u.delay_seconds},
+          {"MaximumMessageSize", u.maximum_message_size},
+          {"MessageRetentionPeriod", u.message_retention_period},
+          {"VisibilityTimeout", u.visibility_timeout},
+          {"PollingWaitSeconds", u.polling_wait_seconds}}) {
+      if (value) attributes[name] = *value;
+    }
+    if (u.logging_enabled) attributes["LoggingEnabled"] = *u.logging_enabled;
+    queues.push_back(
+        {{"account", q.account}, {"name", q.name}, {"attributes", attributes}});
+  }
+  const QueueSettings& qs = c.queue_settings;
+  const MnsWireSettings& w = c.wire_settings;
+  const AlicomSettings& a = c.alicom;
+  json faults = json::array();
+  for (const FaultRule& rule : c.faults) {
+    json f = FaultRuleToJson(rule);
+    // What a rule did is state, not configuration.
+    for (const char* key : {"id", "matched", "fired", "spent", "hits"}) {
+      f.erase(key);
+    }
+    faults.push_back(std::move(f));
+  }
+  json out = {
+      {"host", c.host},
+      {"port", c.port},
+      {"auth", c.auth == AuthMode::kStrict  ? "strict"
+               : c.auth == AuthMode::kLoose ? "loose"
+                                            : "off"},
+      {"accounts", accounts},
+      {"queues", queues},
+      {"settings",
+       {{"strict_receipt_handles", qs.strict_receipt_handles},
+        {"priority_zero_is_default", qs.priority_zero_is_default},
+        {"max_message_retention_seconds", qs.max_message_retention_seconds},
+        {"max_queue_name_length", qs.max_queue_name_length},
+        {"peek_includes_inactive", qs.peek_includes_inactive},
+        {"time_expired_status", w.time_expired_status},
+        {"batch_send_failure_status", w.batch_send_failure_status},
+        {"batch_delete_failure_status", w.batch_delete_failure_status},
+        {"delete_missing_queue_is_error", w.delete_missing_queue_is_error},
+        {"max_clock_skew_seconds", w.max_clock_skew.count() / 1000}}},
+      {"alicom",
+       {{"mns_account_id", a.mns_account_id},
+        {"token_lifetime_seconds", a.token_lifetime.count() / 1000},
+        {"expired_token_code", w.expired_token_code},
+        {"expired_token_status", w.expired_token_status},
+        {"report_delay_seconds", a.sms.report_delay_seconds},
+        {"sign_names", a.sms.sign_names},
+        {"templates", a.sms.templates},
+        {"rules", OutcomeRulesToJson(a.sms.rules)},
+        {"max_records", a.sms.max_records},
+        {"max_pending_reports", a.sms.max_pending_reports}}},
+      {"topics",
+       {{"http_timeout_ms", c.topics.http_timeout.count()},
+        {"http_workers", c.topics.http_workers},
+        {"allowed_hosts", c.topics.allowed_hosts},
+        {"verify_https", c.topics.verify_https},
+        {"max_deliveries", c.topics.max_deliveries},
+        {"signing_cert_url", c.signing_cert_url}}},
+      {"max_request_bytes", c.max_request_bytes},
+      {"max_header_bytes", c.max_header_bytes},
+      {"max_header_count", c.max_header_count},
+      {"request_deadline_ms", c.request_deadline_ms},
+      {"max_connections", c.max_connections},
+      {"max_connection_threads", c.max_connection_threads},
+      {"keep_alive_seconds", c.keep_alive_seconds},
+      {"control_token", secret(c.control_token)},
+      {"faults", faults},
+      {"fault_stall_cap_ms", c.fault_stall_cap_ms},
+      {"journal_capacity", c.journal_capacity},
+      {"journal_bodies", c.journal_bodies},
+      {"log_requests", c.log_requests},
+      {"log_level", c.log_debug ? "debug" : "info"}};
+  if (c.seed) out["seed"] = *c.seed;
+  if (c.frozen_clock_ms) out["frozen_clock_ms"] = *c.frozen_clock_ms;
+  return out;
+}
+
 json OutcomeRulesToJson(const std::vector<OutcomeRule>& rules) {
   json out = json::array();
   for (const OutcomeRule& r : rules) {

@@ -103,6 +103,11 @@ EmulatorConfig DefaultConfig();
 // when "accounts" is given it replaces the default account.
 StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text);
 
+// The configuration as ParseConfig() reads it: every field, so that parsing
+// the result gives `config` back. With `mask_secrets`, access key secrets
+// and the control token are "****" (mns-emulator --print-config).
+nlohmann::json ConfigToJson(const EmulatorConfig& config, bool mask_secrets);
+
 StatusOr<AuthMode> ParseAuthMode(const std::string& text);
 // "info" (false) or "debug" (true).
 StatusOr<bool> ParseLogLevel(const std::string& text);

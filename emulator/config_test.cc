@@ -153,5 +153,31 @@ TEST(ConfigTest, IntegersOutsideTheirFieldsRangeAreErrorsNotTruncated) {
   EXPECT_EQ(ok->alicom.sms.max_pending_reports, 7u);
 }
 
+TEST(ConfigTest, PrintedConfigParsesBackToTheSameConfig) {
+  auto config = ParseConfig(R"({
+    "seed": 7, "frozen_clock_ms": 1700000000000, "control_token": "t0k3n-value",
+    "accounts": [{"id": "1", "uid": "9", "access_keys": [{"id": "k", "secret": "s"}]}],
+    "queues": [{"name": "q", "attributes": {"VisibilityTimeout": 60, "LoggingEnabled": true}}],
+    "settings": {"strict_receipt_handles": true, "max_clock_skew_seconds": 60},
+    "alicom": {"templates": {"SMS_1": "x${code}"}, "sign_names": ["s"],
+               "rules": [{"phone": "138*", "outcome": "failed", "err_code": "E"}]},
+    "topics": {"allowed_hosts": ["*.example"], "http_timeout_ms": 900},
+    "faults": [{"operation": "ReceiveMessage", "times": 2, "error": "InternalError"}],
+    "log_level": "debug"
+  })");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const nlohmann::json printed = ConfigToJson(*config, /*mask_secrets=*/false);
+  auto again = ParseConfig(printed.dump());
+  ASSERT_TRUE(again.ok()) << again.status() << "\n" << printed.dump(2);
+  EXPECT_EQ(ConfigToJson(*again, false), printed);
+  EXPECT_EQ(printed["topics"]["allowed_hosts"][0], "*.example");
+  EXPECT_EQ(printed["faults"][0]["times"], 2);
+  // Masked: no secret appears.
+  const std::string masked = ConfigToJson(*config, true).dump();
+  EXPECT_THAT(masked, testing::Not(HasSubstr("\"s\"}")));
+  EXPECT_THAT(masked, testing::Not(HasSubstr("t0k3n-value")));
+  EXPECT_THAT(masked, HasSubstr("\"secret\":\"****\""));
+}
+
 }  // namespace
 }  // namespace mns::emulator

@@ -38,6 +38,8 @@ the Alicom SMS receipt APIs.
   --log-level L      info | debug (debug: the server's string to sign for
                      each MNS SignatureDoesNotMatch)
   --journal-bodies   keep message bodies in the request journal
+  --print-config     the effective configuration as JSON, secrets masked;
+                     then exit
   --version          the version, the commit and the libraries; then exit
   --help             this text
 
@@ -137,7 +139,7 @@ int main(int argc, char** argv) {
                            "seed", "control-token", "log-level"}) {
     options[flag] = {.flag = flag};
   }
-  for (const char* flag : {"log-requests", "journal-bodies"}) {
+  for (const char* flag : {"log-requests", "journal-bodies", "print-config"}) {
     options[flag] = {.flag = flag, .is_switch = true};
   }
   if (auto problem = ReadOptions(argc, argv, options)) {
@@ -185,6 +187,14 @@ int main(int argc, char** argv) {
     config.seed = n;
   }
   const std::string port_file = get("port-file");
+  if (get("print-config") == "true") {
+    // A flag's bytes need not be UTF-8: replace, never throw.
+    std::cout << mns::emulator::ConfigToJson(config, /*mask_secrets=*/true)
+                     .dump(2, ' ', false,
+                           nlohmann::json::error_handler_t::replace)
+              << "\n";
+    return 0;
+  }
 
   // Block the stop signals in every thread; this one takes them with
   // sigwait() once the server runs.

@@ -104,4 +104,11 @@ curl -s -D "$dir/headers" -o /dev/null "http://127.0.0.1:$port/_emulator/health"
 grep -qi '^Server: mns-emulator/' "$dir/headers" || fail "no Server header"
 stop
 echo "ok - --version and the Server header"
-echo "8 passed, 0 failed"
+
+MNS_EMULATOR_SEED=42 "$emulator" --print-config --port 1234 --control-token s3cret > "$dir/out"
+grep -q '"port": 1234' "$dir/out" || fail "--print-config: no port"
+grep -q '"seed": 42' "$dir/out" || fail "--print-config: no seed from the environment"
+grep -q '"control_token": "\*\*\*\*"' "$dir/out" || fail "--print-config: the token is not masked"
+if grep -q 's3cret\|mns-emulator-secret' "$dir/out"; then fail "--print-config shows a secret"; fi
+echo "ok - --print-config, secrets masked"
+echo "9 passed, 0 failed"
