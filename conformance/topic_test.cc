@@ -12,6 +12,7 @@
 
 #include "conformance/conformance.h"
 #include "mns/common/crypto.h"
+#include "mns/common/testing/http_receiver.h"
 #include "mns/notification_verifier.h"
 #include "mns/topic_client.h"
 
@@ -267,35 +268,16 @@ CONFORMANCE_TEST(TopicDelivery, AnHttpSubscriptionGetsAVerifiableNotification,
   if (target().live) {
     GTEST_SKIP() << "needs an HTTP endpoint the cloud can reach";
   }
-  httplib::Server receiver;
-  std::mutex mutex;
-  std::vector<httplib::Request> got;
-  receiver.Post(".*", [&](const httplib::Request& r, httplib::Response& w) {
-    std::lock_guard<std::mutex> lock(mutex);
-    got.push_back(r);
-    w.status = 204;
-  });
-  const int port = receiver.bind_to_any_port("127.0.0.1");
-  std::thread serving([&] { receiver.listen_after_bind(); });
-  while (!receiver.is_running()) std::this_thread::yield();
+  testutil::HttpReceiver receiver;
   const std::string topic = NewTopic();
   ASSERT_TRUE(topics()
-                  .Subscribe(topic, "to-http",
-                             {.endpoint = "http://127.0.0.1:" +
-                                          std::to_string(port) + "/n"})
+                  .Subscribe(topic, "to-http", {.endpoint = receiver.Url("/n")})
                   .ok());
   auto published = topics().PublishMessage(topic, {.body = "ping"});
   ASSERT_TRUE(published.ok()) << published.status();
-  const bool arrived = Eventually(
-      [&] {
-        std::lock_guard<std::mutex> lock(mutex);
-        return !got.empty();
-      },
-      Duration(20'000), Duration(10));
-  receiver.stop();
-  serving.join();
-  ASSERT_TRUE(arrived);
-  const httplib::Request& r = got.front();
+  ASSERT_TRUE(Eventually([&] { return receiver.Count() > 0; }, Duration(20'000),
+                         Duration(10)));
+  const httplib::Request r = receiver.Requests().front();
   const NotificationHeaders headers(r.headers.begin(), r.headers.end());
   NotificationVerifier verifier({.trusted_certificate_prefixes = {
                                      target().mns_endpoint + "/_emulator/"}});

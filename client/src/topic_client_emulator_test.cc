@@ -12,6 +12,7 @@
 #include "mns/common/crypto.h"
 #include "mns/common/strings.h"
 #include "mns/common/testing/eventually.h"
+#include "mns/common/testing/http_receiver.h"
 #include "mns/mns_client.h"
 #include "mns/notification_verifier.h"
 #include "mns/topic_client.h"
@@ -121,45 +122,12 @@ TEST_F(TopicClientEmulatorTest, EndpointHelpersSpellTheDocumentedForms) {
   EXPECT_EQ(TopicClient::SmsEndpoint("138"), "sms:directsms:138");
 }
 
-// A receiver that keeps what it got, for the verifier to check.
-class Receiver {
- public:
-  Receiver() {
-    server_.Post(".*", [this](const httplib::Request& r, httplib::Response& w) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      requests_.push_back(r);
-      w.status = 204;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  std::vector<httplib::Request> requests() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return requests_;
-  }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::vector<httplib::Request> requests_;
-};
-
 NotificationHeaders HeadersOf(const httplib::Request& r) {
   return NotificationHeaders(r.headers.begin(), r.headers.end());
 }
 
 TEST_F(TopicClientEmulatorTest, TheVerifierAcceptsTheEmulatorsPushesOnly) {
-  Receiver receiver;
+  testutil::HttpReceiver receiver;
   ASSERT_TRUE(topics_->CreateTopic("t").ok());
   const std::pair<const char*, NotifyContentFormat> formats[] = {
       {"xml", NotifyContentFormat::kXml},
@@ -177,12 +145,12 @@ TEST_F(TopicClientEmulatorTest, TheVerifierAcceptsTheEmulatorsPushesOnly) {
       topics_->PublishMessage("t", {.body = "hi <there>", .tag = "x"});
   ASSERT_TRUE(published.ok());
   ASSERT_TRUE(
-      testutil::Eventually([&] { return receiver.requests().size() == 3; },
+      testutil::Eventually([&] { return receiver.Requests().size() == 3; },
                            std::chrono::seconds(20), Duration(10)));
 
   NotificationVerifier verifier(
       {.trusted_certificate_prefixes = {server_->address() + "/_emulator/"}});
-  for (const httplib::Request& r : receiver.requests()) {
+  for (const httplib::Request& r : receiver.Requests()) {
     const NotificationHeaders headers = HeadersOf(r);
     EXPECT_TRUE(verifier.Verify("POST", r.target, headers, r.body).ok())
         << r.target;
@@ -211,7 +179,7 @@ TEST_F(TopicClientEmulatorTest, TheVerifierAcceptsTheEmulatorsPushesOnly) {
     ++fetched;
     return StatusOr<std::string>(std::string());
   }});
-  const httplib::Request first = receiver.requests().front();
+  const httplib::Request first = receiver.Requests().front();
   Status refused =
       strict.Verify("POST", first.target, HeadersOf(first), first.body);
   EXPECT_EQ(refused.code(), StatusCode::kUnauthenticated);

@@ -19,6 +19,7 @@
 #include "emulator/testing/mns_test_client.h"
 #include "mns/common/crypto.h"
 #include "mns/common/testing/eventually.h"
+#include "mns/common/testing/http_receiver.h"
 #include "mns/notification_verifier.h"
 
 namespace mns::emulator {
@@ -48,63 +49,25 @@ std::string PublishBody(const std::string& body, const std::string& more = "") {
          body + "</MessageBody>" + more + "</Message>";
 }
 
-// A notification receiver as the samples write one: it verifies each push
-// against the certificate at x-mns-signing-cert-url; 204 when it verifies,
-// 403 when not (spec topic §4.3).
-class Receiver {
- public:
-  explicit Receiver(int answer = 204) : answer_(answer) {
-    server_.Post(".*", [this](const httplib::Request& request,
-                              httplib::Response& response) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      requests_.push_back(request);
-      verified_.push_back(Verify(request));
-      response.status = verified_.back() ? answer_ : 403;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  size_t count() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return requests_.size();
-  }
-  httplib::Request request(size_t i) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return requests_.at(i);
-  }
-  bool verified(size_t i) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return verified_.at(i);
-  }
+// Verifies a push as the SDK samples' receivers do, with the client
+// library's verifier (written apart from the emulator's signer): against
+// the certificate at the URL the push names.
+bool VerifiesAgainstItsCertificate(const httplib::Request& r) {
+  const NotificationHeaders headers(r.headers.begin(), r.headers.end());
+  const auto cert_url =
+      Base64Decode(r.get_header_value("x-mns-signing-cert-url"));
+  NotificationVerifier verifier(
+      {.trusted_certificate_prefixes = {cert_url.value_or("none")}});
+  return verifier.Verify("POST", r.target, headers, r.body).ok();
+}
 
- private:
-  // The client library's verifier, written apart from the emulator's
-  // signer: it fetches the certificate from the URL the push names.
-  bool Verify(const httplib::Request& r) {
-    const NotificationHeaders headers(r.headers.begin(), r.headers.end());
-    const auto cert_url =
-        Base64Decode(r.get_header_value("x-mns-signing-cert-url"));
-    NotificationVerifier verifier(
-        {.trusted_certificate_prefixes = {cert_url.value_or("none")}});
-    return verifier.Verify("POST", r.target, headers, r.body).ok();
-  }
-
-  const int answer_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::vector<httplib::Request> requests_;
-  std::vector<bool> verified_;
-};
+// A receiver that answers `status` to a push that verifies, 403 to one
+// that does not (spec topic §4.3).
+::mns::testutil::HttpReceiver::Answer VerifyingAnswer(int status = 204) {
+  return [status](const httplib::Request& r) {
+    return VerifiesAgainstItsCertificate(r) ? status : 403;
+  };
+}
 
 class TopicServerTest : public ::testing::Test {
  protected:
@@ -464,7 +427,7 @@ TEST_F(TopicServerTest, AQueueSubscriptionGetsTheNotificationWithProperties) {
 }
 
 TEST_F(TopicServerTest, AnHttpEndpointReceivesNotificationsItCanVerify) {
-  Receiver receiver;
+  ::mns::testutil::HttpReceiver receiver(VerifyingAnswer());
   CreateTopic("t");
   Subscribe("t", "xml", receiver.Url("/notify"));
   Subscribe("t", "plain", receiver.Url(""),
@@ -475,10 +438,10 @@ TEST_F(TopicServerTest, AnHttpEndpointReceivesNotificationsItCanVerify) {
   const json all = Settled();
   ASSERT_EQ(all.size(), 2u);
   for (const json& d : all) EXPECT_EQ(d["state"], "delivered") << d.dump();
-  ASSERT_EQ(receiver.count(), 2u);
+  ASSERT_EQ(receiver.Count(), 2u);
   for (size_t i = 0; i < 2; ++i) {
-    const httplib::Request r = receiver.request(i);
-    EXPECT_TRUE(receiver.verified(i)) << r.target;
+    const httplib::Request r = receiver.Requests().at(i);
+    EXPECT_TRUE(VerifiesAgainstItsCertificate(r)) << r.target;
     EXPECT_EQ(r.get_header_value("User-Agent"),
               "Aliyun Notification Service Agent");
     if (r.target == "/notify") {
@@ -502,7 +465,7 @@ TEST_F(TopicServerTest, AnHttpEndpointReceivesNotificationsItCanVerify) {
 }
 
 TEST_F(TopicServerTest, AReceiverThatRejectsIsRetriedOnTheClock) {
-  Receiver receiver(/*answer=*/503);
+  ::mns::testutil::HttpReceiver receiver(VerifyingAnswer(503));
   CreateTopic("t");
   Subscribe("t", "s", receiver.Url("/n"));
   ASSERT_EQ(Call("POST", "/topics/t/messages", PublishBody("x")).status, 201);
@@ -521,11 +484,11 @@ TEST_F(TopicServerTest, AReceiverThatRejectsIsRetriedOnTheClock) {
       std::chrono::seconds(20), Duration(10));
   EXPECT_EQ(d["state"], "failed");
   EXPECT_EQ(d["attempts"].size(), 4u);
-  EXPECT_EQ(receiver.count(), 4u);
+  EXPECT_EQ(receiver.Count(), 4u);
 }
 
 TEST_F(TopicServerTest, FaultRulesFailTheNextDeliveriesToAnEndpoint) {
-  Receiver receiver;
+  ::mns::testutil::HttpReceiver receiver(VerifyingAnswer());
   CreateTopic("t");
   Subscribe("t", "s", receiver.Url("/n"));
   auto rule = control_->Post(
@@ -552,7 +515,7 @@ TEST_F(TopicServerTest, FaultRulesFailTheNextDeliveriesToAnEndpoint) {
   EXPECT_EQ(d["state"], "delivered") << d.dump();
   ASSERT_EQ(d["attempts"].size(), 4u);
   EXPECT_EQ(d["attempts"][0]["result"], "fault: InternalError");
-  EXPECT_EQ(receiver.count(), 1u);
+  EXPECT_EQ(receiver.Count(), 1u);
   const json rules =
       json::parse(control_->Get("/_emulator/faults")->body)["rules"];
   EXPECT_EQ(rules[0]["fired"], 3);
