@@ -248,7 +248,13 @@ int main(int argc, char** argv) {
 
   mns::AlicomConsumer consumer(
       mns_client, tokens,
-      mns::AlicomConsumer::Options{.queue_name = queue, .wait_seconds = wait});
+      mns::AlicomConsumer::Options{
+          .queue_name = queue,
+          .wait_seconds = wait,
+          // Backoff grows to 5 s, not the library's 30: a queue that comes
+          // back, or an outage that ends, is noticed within seconds
+          // (alicom-certify's waits-for-queue and survives-errors).
+          .max_backoff = std::chrono::seconds(5)});
   std::mutex output;
   std::atomic<int64_t> printed{0};
   // Prints under the lock; at --max asks the main thread to stop.
