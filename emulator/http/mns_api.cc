@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <array>
 #include <charconv>
 #include <cstdlib>
 
@@ -203,37 +204,40 @@ StatusOr<const MnsApi::Route*> MnsApi::FindRoute(const HttpRequest& request,
   // The resource: /?accountmeta=true; /queues, /queues/<q>,
   // /queues/<q>/messages; /topics, /topics/<t>, /topics/<t>/messages,
   // /topics/<t>/subscriptions, /topics/<t>/subscriptions/<s>.
+  // The segments between slashes (none for "/"), at most four: on every
+  // request, so no allocation.
   std::string_view path = request.path();
-  std::vector<std::string_view> parts;  // between slashes; none for "/"
-  for (size_t at = 1; path != "/" && at <= path.size();) {
+  std::array<std::string_view, 4> parts;
+  size_t count = 0;
+  for (size_t at = 1; path != "/" && at <= path.size(); ++count) {
     const size_t slash = std::min(path.find('/', at), path.size());
-    parts.push_back(path.substr(at, slash - at));
-    if (parts.back().empty()) return InvalidRequestUrl();
+    if (count == parts.size() || slash == at) return InvalidRequestUrl();
+    parts[count] = path.substr(at, slash - at);
     at = slash + 1;
   }
   auto name = [](std::string_view raw) { return PercentDecode(raw, false); };
   Resource resource;
-  if (parts.empty()) {
+  if (count == 0) {
     if (path != "/" || !IsTrue(query.Get("accountmeta"))) {
       return InvalidRequestUrl();
     }
     resource = Resource::kAccount;
-  } else if (parts[0] == "queues" && parts.size() <= 3) {
-    resource = parts.size() == 1   ? Resource::kQueues
-               : parts.size() == 2 ? Resource::kQueue
-                                   : Resource::kMessages;
-    if (parts.size() == 3 && parts[2] != "messages") return InvalidRequestUrl();
-    if (parts.size() >= 2) names.queue = name(parts[1]);
-  } else if (parts[0] == "topics" && parts.size() <= 4) {
-    resource = parts.size() == 1 ? Resource::kTopics : Resource::kTopic;
-    if (parts.size() >= 2) names.topic = name(parts[1]);
-    if (parts.size() == 3 && parts[2] == "messages") {
+  } else if (parts[0] == "queues" && count <= 3) {
+    resource = count == 1   ? Resource::kQueues
+               : count == 2 ? Resource::kQueue
+                            : Resource::kMessages;
+    if (count == 3 && parts[2] != "messages") return InvalidRequestUrl();
+    if (count >= 2) names.queue = name(parts[1]);
+  } else if (parts[0] == "topics") {
+    resource = count == 1 ? Resource::kTopics : Resource::kTopic;
+    if (count >= 2) names.topic = name(parts[1]);
+    if (count == 3 && parts[2] == "messages") {
       resource = Resource::kTopicMessages;
-    } else if (parts.size() >= 3 && parts[2] == "subscriptions") {
-      resource = parts.size() == 3 ? Resource::kSubscriptions
-                                   : Resource::kSubscription;
-      if (parts.size() == 4) names.subscription = name(parts[3]);
-    } else if (parts.size() >= 3) {
+    } else if (count >= 3 && parts[2] == "subscriptions") {
+      resource =
+          count == 3 ? Resource::kSubscriptions : Resource::kSubscription;
+      if (count == 4) names.subscription = name(parts[3]);
+    } else if (count >= 3) {
       return InvalidRequestUrl();
     }
   } else {

@@ -193,8 +193,7 @@ std::optional<HttpResponse> Server::Serve(const HttpRequest& request,
                                           bool may_wait) {
   if (request.path().starts_with("/_emulator/")) {
     HttpResponse response = control_->Handle(request);
-    response.SetHeader("Date", FormatHttpDate(real_clock_.Now()));
-    response.SetHeader("Server", ServerHeaderValue());
+    Stamp(response);
     return response;
   }
   // A request the front end moved to a worker carries on where it stopped.
@@ -260,8 +259,7 @@ std::optional<HttpResponse> Server::Serve(const HttpRequest& request,
     }
   }
   if (!response) return defer();  // a receive that will wait
-  response->SetHeader("Date", FormatHttpDate(real_clock_.Now()));
-  response->SetHeader("Server", ServerHeaderValue());
+  Stamp(*response);
   Record(request, std::move(in_flight), *response);
   return response;
 }
@@ -388,9 +386,13 @@ HttpResponse Server::TransportError(int status, const std::string& message,
                                    request);
     response.status = status;
   }
+  Stamp(response);
+  return response;
+}
+
+void Server::Stamp(HttpResponse& response) const {
   response.SetHeader("Date", FormatHttpDate(real_clock_.Now()));
   response.SetHeader("Server", ServerHeaderValue());
-  return response;
 }
 
 std::optional<DeliveryFault> Server::DeliveryFaultFor(

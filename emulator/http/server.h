@@ -88,6 +88,9 @@ class Server {
               const HttpResponse& response);
   HttpResponse TransportError(int status, const std::string& message,
                               const HttpRequest& request) const;
+  // The headers every answer carries: Date (real time, as the SDKs sign
+  // with theirs) and Server.
+  void Stamp(HttpResponse& response) const;
   // The fault rules' decision on one topic delivery attempt.
   std::optional<DeliveryFault> DeliveryFaultFor(const DeliveryFacts& facts);
 

@@ -11,7 +11,10 @@ namespace mns::emulator {
 
 std::string EmulatorVersion() { return MNS_VERSION; }
 std::string EmulatorCommit() { return MNS_GIT_COMMIT; }
-std::string ServerHeaderValue() { return "mns-emulator/" + EmulatorVersion(); }
+const std::string& ServerHeaderValue() {
+  static const std::string kValue = "mns-emulator/" + EmulatorVersion();
+  return kValue;
+}
 
 std::string VersionReport() {
   std::string out = "mns-emulator " + EmulatorVersion();

@@ -12,8 +12,9 @@ namespace mns::emulator {
 std::string EmulatorVersion();
 // The git commit the build was configured from; empty outside a checkout.
 std::string EmulatorCommit();
-// "mns-emulator/0.3.0", for the Server header.
-std::string ServerHeaderValue();
+// "mns-emulator/0.3.0", for the Server header: made once, as it goes on
+// every response.
+const std::string& ServerHeaderValue();
 // Several lines: the version and commit, then cpp-httplib, OpenSSL,
 // pugixml, nlohmann/json and Boost.Beast.
 std::string VersionReport();
