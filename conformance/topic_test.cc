@@ -12,6 +12,7 @@
 
 #include "conformance/conformance.h"
 #include "mns/common/crypto.h"
+#include "mns/common/strings.h"
 #include "mns/common/testing/http_receiver.h"
 #include "mns/notification_verifier.h"
 #include "mns/topic_client.h"
@@ -50,9 +51,8 @@ class TopicFixture : public ConformanceTest {
   // The endpoint of one of this account's queues, spelled as the SDKs
   // spell it from the MNS endpoint's host (<account>.mns.<region>...).
   std::string QueueEndpoint(const std::string& queue) {
-    std::string host = target().mns_endpoint;
-    host = host.substr(host.find("://") + 3);
-    host = host.substr(0, host.find_first_of(":/"));
+    const std::string host =
+        SplitHttpUrl(target().mns_endpoint).value_or(HttpUrl{}).host;
     std::vector<std::string> labels;
     for (size_t at = 0; at <= host.size();) {
       const size_t dot = std::min(host.find('.', at), host.size());

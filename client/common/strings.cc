@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace mns {
@@ -88,6 +89,23 @@ bool GlobMatches(std::string_view pattern, std::string_view text) {
   }
   while (p < pattern.size() && pattern[p] == '*') ++p;
   return p == pattern.size();
+}
+
+std::optional<HttpUrl> SplitHttpUrl(std::string_view url) {
+  if (!StartsWithIgnoreCase(url, "http://") &&
+      !StartsWithIgnoreCase(url, "https://")) {
+    return std::nullopt;
+  }
+  const size_t start = url.find("://") + 3;
+  const size_t end = std::min(url.find_first_of("/?#", start), url.size());
+  HttpUrl parts{.origin = std::string(url.substr(0, end)),
+                .authority = std::string(url.substr(start, end - start))};
+  const std::string_view authority = parts.authority;
+  parts.host = authority.starts_with("[")
+                   ? authority.substr(1, authority.find(']') - 1)
+                   : authority.substr(0, authority.find(':'));
+  parts.target = std::string(url.substr(end, url.find('#', end) - end));
+  return parts;
 }
 
 bool IsLoopbackHost(std::string_view host) {

@@ -51,4 +51,19 @@ TEST(LoopbackHostTest, KnowsWhatIsLoopback) {
   EXPECT_FALSE(IsLoopbackHost("127.0.0.1000"));
 }
 
+TEST(SplitHttpUrlTest, CutsWhereTheAuthorityEnds) {
+  auto url = SplitHttpUrl("HTTPS://h:8/p?q#frag");
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->origin, "HTTPS://h:8");
+  EXPECT_EQ(url->authority, "h:8");
+  EXPECT_EQ(url->host, "h");
+  EXPECT_EQ(url->target, "/p?q");
+  EXPECT_EQ(SplitHttpUrl("http://h")->target, "");
+  EXPECT_EQ(SplitHttpUrl("http://h?x=1")->target, "?x=1");
+  EXPECT_EQ(SplitHttpUrl("http://[::1]:9/")->host, "::1");
+  EXPECT_EQ(SplitHttpUrl("http://")->authority, "");
+  EXPECT_FALSE(SplitHttpUrl("ftp://h/"));
+  EXPECT_FALSE(SplitHttpUrl("/queues"));
+}
+
 }  // namespace mns

@@ -35,14 +35,14 @@ std::string Get(const NotificationHeaders& headers, std::string_view name) {
 }
 
 StatusOr<std::string> HttpGet(const std::string& url) {
-  const size_t path = url.find('/', url.find("://") + 3);
-  if (url.find("://") == std::string::npos || path == std::string::npos) {
-    return Status(StatusCode::kInvalidArgument, "not a URL: " + url);
+  auto parts = SplitHttpUrl(url);
+  if (!parts || parts->host.empty()) {
+    return Status(StatusCode::kInvalidArgument, "not an HTTP URL: " + url);
   }
-  httplib::Client client(url.substr(0, path));
+  httplib::Client client(parts->origin);
   client.set_connection_timeout(5);
   client.set_read_timeout(5);
-  auto reply = client.Get(url.substr(path));
+  auto reply = client.Get(parts->target.empty() ? "/" : parts->target);
   if (!reply) {
     return Status(StatusCode::kUnavailable,
                   url + ": " + httplib::to_string(reply.error()));

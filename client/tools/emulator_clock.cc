@@ -4,18 +4,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mns/common/strings.h"
+
 namespace mns::tools {
 
 StatusOr<std::unique_ptr<EmulatorClock>> EmulatorClock::Connect(
     const std::string& url, Duration refresh) {
-  const size_t scheme = url.find("://");
-  const size_t path = scheme == std::string::npos ? std::string::npos
-                                                  : url.find('/', scheme + 3);
-  if (path == std::string::npos || !url.starts_with("http")) {
+  auto parts = SplitHttpUrl(url);
+  if (!parts || parts->host.empty() || parts->target.empty()) {
     return Status(StatusCode::kInvalidArgument, "not a clock URL: " + url);
   }
   std::unique_ptr<EmulatorClock> clock(
-      new EmulatorClock(url.substr(0, path), url.substr(path), refresh));
+      new EmulatorClock(parts->origin, parts->target, refresh));
   MNS_ASSIGN_OR_RETURN(TimePoint now, clock->Fetch());
   clock->offset_ = now - clock->real_.Now();
   clock->fetched_at_ = clock->real_.Now();

@@ -45,6 +45,14 @@ inline Status InvalidArgumentError(std::string message) {
   return Status(StatusCode::kInvalidArgument, std::move(message),
                 "InvalidArgument");
 }
+// A body whose elements break the published schema (spec mns §6.2, topic
+// §7: InvalidArgument with this text).
+inline Status SchemaInvalidError(const std::string& cause) {
+  return InvalidArgumentError(
+      "The XML you provided did not validate against our published schema, "
+      "cause by " +
+      cause + ".");
+}
 // "The value of DelaySeconds should between 0 and 604800 seconds."
 inline Status OutOfRangeError(const std::string& name, int64_t low,
                               int64_t high, const std::string& unit) {

@@ -1,9 +1,19 @@
 #include "emulator/core/queue_store.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "emulator/core/errors.h"
 #include "emulator/core/name_page.h"
 
 namespace mns::emulator {
+
+bool IsMnsName(std::string_view name) {
+  if (name.empty() || name[0] == '-') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+  });
+}
 
 Status QueueStore::ValidateName(const std::string& name) const {
   if (static_cast<int64_t>(name.size()) > settings_->max_queue_name_length) {
@@ -12,12 +22,7 @@ Status QueueStore::ValidateName(const std::string& name) const {
                       std::to_string(settings_->max_queue_name_length) + ".",
                   "QueueNameLengthError");
   }
-  // ^[A-Za-z0-9][A-Za-z0-9-]*$ (spec mns §7.3)
-  bool valid = !name.empty() && name[0] != '-';
-  for (char c : name) {
-    valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '-');
-  }
-  if (!valid) {
+  if (!IsMnsName(name)) {
     return Status(StatusCode::kInvalidArgument,
                   "The queue name you provided is not valid. It must start "
                   "with a letter or digit and contain only letters, digits "

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "emulator/core/queue.h"
@@ -16,6 +17,10 @@
 namespace mns::emulator {
 
 enum class CreateOutcome { kCreated, kAlreadyExistsWithSameAttributes };
+
+// The alphabet of queue, topic and subscription names, ^[A-Za-z0-9][A-Za-z0-
+// 9-]*$ (spec mns §7.3, topic §2.1, §3.1); each kind checks its own length.
+bool IsMnsName(std::string_view name);
 
 struct QueueStorePage {
   std::vector<const Queue*> queues;

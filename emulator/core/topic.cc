@@ -43,28 +43,21 @@ TopicAttributeValues ApplyTopicUpdate(TopicAttributeValues values,
   return values;
 }
 
-Status SchemaError(const std::string& cause) {
-  return InvalidArgumentError(
-      "The XML you provided did not validate against our published schema, "
-      "cause by " +
-      cause + ".");
-}
-
 StatusOr<NotifyStrategy> ParseStrategy(const std::string& text) {
   if (text == "BACKOFF_RETRY") return NotifyStrategy::kBackoffRetry;
   if (text == "EXPONENTIAL_DECAY_RETRY") {
     return NotifyStrategy::kExponentialDecayRetry;
   }
-  return SchemaError("NotifyStrategy " + text +
-                     " is not BACKOFF_RETRY or EXPONENTIAL_DECAY_RETRY");
+  return SchemaInvalidError("NotifyStrategy " + text +
+                            " is not BACKOFF_RETRY or EXPONENTIAL_DECAY_RETRY");
 }
 
 StatusOr<NotifyContentFormat> ParseFormat(const std::string& text) {
   if (text == "XML") return NotifyContentFormat::kXml;
   if (text == "JSON") return NotifyContentFormat::kJson;
   if (text == "SIMPLIFIED") return NotifyContentFormat::kSimplified;
-  return SchemaError("NotifyContentFormat " + text +
-                     " is not XML, JSON or SIMPLIFIED");
+  return SchemaInvalidError("NotifyContentFormat " + text +
+                            " is not XML, JSON or SIMPLIFIED");
 }
 
 Status ValidateFilterTag(const std::string& tag, std::string_view name) {
@@ -143,16 +136,13 @@ StatusOr<Endpoint> ParseEndpoint(std::string_view text) {
     if (c <= 0x20 || c == 0x7F)
       return invalid("it contains a space or a control character");
   }
-  if (text.starts_with("http://") || text.starts_with("https://")) {
-    const std::string_view rest = text.substr(text.find("://") + 3);
-    const std::string_view authority =
-        rest.substr(0, rest.find_first_of("/?#"));
-    if (authority.empty() || authority.starts_with(":") ||
-        authority.find('@') != std::string_view::npos) {
+  if (auto url = SplitHttpUrl(text)) {
+    if (url->host.empty() || url->authority.find('@') != std::string::npos) {
       return invalid("an HTTP endpoint needs a host");
     }
     endpoint.kind = EndpointKind::kHttp;
     endpoint.target = std::string(text);
+    endpoint.http = std::move(url);
     return endpoint;
   }
   if (text.starts_with("acs:mns:")) {
@@ -170,13 +160,9 @@ StatusOr<Endpoint> ParseEndpoint(std::string_view text) {
     endpoint.account =
         std::string(rest.substr(region_end + 1, account_end - region_end - 1));
     endpoint.target = std::string(rest.substr(account_end + 8));
-    bool valid = !endpoint.target.empty() && endpoint.target[0] != '-' &&
-                 endpoint.target.size() <= 256;
-    for (char c : endpoint.target) {
-      valid =
-          valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '-');
+    if (!IsMnsName(endpoint.target) || endpoint.target.size() > 256) {
+      return invalid("the queue name is not valid");
     }
-    if (!valid) return invalid("the queue name is not valid");
     endpoint.kind = EndpointKind::kQueue;
     return endpoint;
   }
@@ -218,11 +204,7 @@ Status ValidateTopicOrSubscriptionName(const std::string& name,
                       "256.",
                   k + "NameLengthError");
   }
-  bool valid = name[0] != '-';
-  for (char c : name) {
-    valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '-');
-  }
-  if (!valid) {
+  if (!IsMnsName(name)) {
     // UNCONFIRMED text (spec topic §7).
     return Status(StatusCode::kInvalidArgument,
                   "The " + AsciiLower(k) +
@@ -301,7 +283,7 @@ StatusOr<CreateOutcome> TopicStore::Subscribe(
   MNS_ASSIGN_OR_RETURN(Topic * topic, Find(topic_name));
   MNS_RETURN_IF_ERROR(ValidateTopicOrSubscriptionName(name, "Subscription"));
   if (!update.endpoint) {
-    return SchemaError("the element Endpoint is missing");
+    return SchemaInvalidError("the element Endpoint is missing");
   }
   SubscriptionAttributeValues effective;
   MNS_RETURN_IF_ERROR(ApplySubscriptionUpdate(update, true, effective));
@@ -365,7 +347,7 @@ StatusOr<Publication> TopicStore::Publish(const std::string& topic_name,
                                           TimePoint now) {
   MNS_ASSIGN_OR_RETURN(Topic * topic, Find(topic_name));
   if (request.body.empty()) {
-    return SchemaError("the element MessageBody is missing or empty");
+    return SchemaInvalidError("the element MessageBody is missing or empty");
   }
   MNS_RETURN_IF_ERROR(ValidateMessageProperties(request.properties));
   const size_t size = request.body.size() + request.properties.bytes();

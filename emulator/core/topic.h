@@ -23,6 +23,7 @@
 #include "mns/common/clock.h"
 #include "mns/common/random.h"
 #include "mns/common/status.h"
+#include "mns/common/strings.h"
 
 namespace mns::emulator {
 
@@ -65,6 +66,8 @@ struct Endpoint {
   std::string target;
   // Queue endpoints: the account id in acs:mns:<region>:<account>:queues/q.
   std::string account;
+  // HTTP endpoints: the URL's parts.
+  std::optional<HttpUrl> http;
 };
 
 // EndpointInvalid for anything that is none of spec topic §4.1's forms: an

@@ -50,9 +50,7 @@ HttpRequest ToRequest(const http::request_header<>& header) {
   // RFC 9112 §3.2.2: with an absolute-form target the authority in it is the
   // host, whatever the Host header says.
   if (request.target.size() != target.size()) {
-    const size_t start = target.find("://") + 3;
-    const size_t end = target.find_first_of("/?", start);
-    std::string authority(target.substr(start, end - start));
+    std::string authority = SplitHttpUrl(target)->authority;
     bool replaced = false;
     for (auto& [name, value] : request.headers) {
       if (EqualsIgnoreCase(name, "Host")) {
@@ -68,15 +66,10 @@ HttpRequest ToRequest(const http::request_header<>& header) {
 }  // namespace
 
 std::string OriginFormTarget(std::string_view target) {
-  if (!StartsWithIgnoreCase(target, "http://") &&
-      !StartsWithIgnoreCase(target, "https://")) {
-    return std::string(target);
-  }
-  const size_t start = target.find("://") + 3;
-  const size_t end = target.find_first_of("/?", start);
-  if (end == std::string_view::npos) return "/";
-  if (target[end] == '?') return "/" + std::string(target.substr(end));
-  return std::string(target.substr(end));
+  auto url = SplitHttpUrl(target);
+  if (!url) return std::string(target);
+  if (url->target.empty() || url->target[0] == '?') return "/" + url->target;
+  return url->target;
 }
 
 class HttpFrontEnd::Impl {

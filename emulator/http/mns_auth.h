@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "emulator/core/api_version.h"
 #include "emulator/http/auth_policy.h"
 #include "emulator/http/wire.h"
 #include "emulator/service/credentials.h"
@@ -34,8 +35,6 @@ struct MnsAuthorization {
 
 // Parses "MNS <AccessKeyId>:<Signature>"; nullopt if malformed.
 std::optional<MnsAuthorization> ParseMnsAuthorization(std::string_view header);
-
-inline constexpr char kMnsVersion[] = "2015-06-06";
 
 struct MnsAuthOptions {
   AuthPolicy policy;

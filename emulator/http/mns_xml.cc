@@ -22,20 +22,14 @@ Status MalformedXmlError() {
                 "The XML you provided was not well-formed.", "MalformedXML");
 }
 
-Status SchemaError(const std::string& cause) {
-  return InvalidArgumentError(
-      "The XML you provided did not validate against our published schema, "
-      "cause by " +
-      cause + ".");
-}
-
 StatusOr<int64_t> IntValue(const pugi::xml_node& node) {
   std::string_view text = TrimAsciiWhitespace(node.child_value());
   int64_t value = 0;
   auto [end, ec] =
       std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return SchemaError(std::string(LocalName(node)) + " is not an integer");
+    return SchemaInvalidError(std::string(LocalName(node)) +
+                              " is not an integer");
   }
   return value;
 }
@@ -44,7 +38,8 @@ StatusOr<bool> BoolValue(const pugi::xml_node& node) {
   std::string_view text = TrimAsciiWhitespace(node.child_value());
   if (EqualsIgnoreCase(text, "true")) return true;
   if (EqualsIgnoreCase(text, "false")) return false;
-  return SchemaError(std::string(LocalName(node)) + " is not True or False");
+  return SchemaInvalidError(std::string(LocalName(node)) +
+                            " is not True or False");
 }
 
 // Parses a body whose root must be one of `roots`.
@@ -59,8 +54,8 @@ StatusOr<pugi::xml_node> Parse(pugi::xml_document& doc, std::string_view body,
   for (std::string_view r : roots) {
     if (LocalName(root) == r) return root;
   }
-  return SchemaError("the root element " + std::string(LocalName(root)) +
-                     " is not expected");
+  return SchemaInvalidError("the root element " + std::string(LocalName(root)) +
+                            " is not expected");
 }
 
 // Writes `<name>value</name>` under `parent`.
@@ -155,8 +150,9 @@ StatusOr<std::vector<MessageProperty>> ParseProperties(
   for (pugi::xml_node child : node.children()) {
     if (child.type() != pugi::node_element) continue;
     if (LocalName(child) != item) {
-      return SchemaError("the element " + std::string(LocalName(child)) +
-                         " is not expected in " + std::string(LocalName(node)));
+      return SchemaInvalidError("the element " + std::string(LocalName(child)) +
+                                " is not expected in " +
+                                std::string(LocalName(node)));
     }
     MessageProperty property;
     for (pugi::xml_node field : child.children()) {
@@ -197,7 +193,7 @@ StatusOr<SendRequest> ParseMessage(const pugi::xml_node& node) {
     }
     // Other elements (MessageGroupId, ...) are ignored.
   }
-  if (!has_body) return SchemaError("MessageBody is missing");
+  if (!has_body) return SchemaInvalidError("MessageBody is missing");
   return request;
 }
 
@@ -309,8 +305,8 @@ StatusOr<SendBody> ParseSendBody(std::string_view body) {
   for (pugi::xml_node child : root.children()) {
     if (child.type() != pugi::node_element) continue;
     if (LocalName(child) != "Message") {
-      return SchemaError("the element " + std::string(LocalName(child)) +
-                         " is not expected in Messages");
+      return SchemaInvalidError("the element " + std::string(LocalName(child)) +
+                                " is not expected in Messages");
     }
     MNS_ASSIGN_OR_RETURN(SendRequest request, ParseMessage(child));
     out.messages.push_back(std::move(request));
@@ -327,8 +323,8 @@ StatusOr<std::vector<std::string>> ParseReceiptHandlesBody(
   for (pugi::xml_node child : root.children()) {
     if (child.type() != pugi::node_element) continue;
     if (LocalName(child) != "ReceiptHandle") {
-      return SchemaError("the element " + std::string(LocalName(child)) +
-                         " is not expected in ReceiptHandles");
+      return SchemaInvalidError("the element " + std::string(LocalName(child)) +
+                                " is not expected in ReceiptHandles");
     }
     handles.emplace_back(TrimAsciiWhitespace(child.child_value()));
   }

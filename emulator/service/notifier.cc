@@ -10,10 +10,7 @@ class HttpNotifier : public Notifier {
   explicit HttpNotifier(bool verify_tls) : verify_tls_(verify_tls) {}
 
   OutboundResult Post(const OutboundRequest& request) override {
-    // scheme://authority: everything before the target's path.
-    const size_t authority = request.url.find("://") + 3;
-    const size_t path = request.url.find_first_of("/?#", authority);
-    httplib::Client client(request.url.substr(0, path));
+    httplib::Client client(request.origin);
     client.enable_server_certificate_verification(verify_tls_);
     const auto seconds =
         std::chrono::duration_cast<std::chrono::microseconds>(request.timeout)

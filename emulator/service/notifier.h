@@ -18,7 +18,8 @@
 namespace mns::emulator {
 
 struct OutboundRequest {
-  std::string url;     // the endpoint: scheme://host[:port]/path?query
+  std::string url;     // the endpoint as subscribed
+  std::string origin;  // scheme://host[:port], where to connect
   std::string target;  // what goes on the request line: path and query
   std::vector<std::pair<std::string, std::string>> headers;  // in order
   std::string content_type;

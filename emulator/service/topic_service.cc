@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "emulator/core/api_version.h"
 #include "emulator/core/errors.h"
 #include "emulator/core/notification.h"
 #include "mns/common/crypto.h"
@@ -10,8 +11,6 @@
 
 namespace mns::emulator {
 namespace {
-
-constexpr char kMnsVersion[] = "2015-06-06";
 
 std::string SubscriptionKey(const Delivery& d) {
   return d.account + "/" + d.topic + "/" + d.subscription;
@@ -36,17 +35,6 @@ std::vector<std::string> SplitCommas(const std::string& text) {
     start = comma + 1;
   }
   return out;
-}
-
-// The host of scheme://[user@]host[:port]/…, brackets removed.
-std::string UrlHost(const std::string& url) {
-  const size_t start = url.find("://") + 3;
-  std::string authority =
-      url.substr(start, url.find_first_of("/?#", start) - start);
-  if (authority.starts_with("[")) {
-    return authority.substr(1, authority.find(']') - 1);
-  }
-  return authority.substr(0, authority.find(':'));
 }
 
 }  // namespace
@@ -497,23 +485,18 @@ TopicService::Outcome TopicService::AttemptMail(const Entry& entry) {
 // A signed POST (spec topic §4.3).
 TopicService::Outcome TopicService::AttemptHttp(const Entry& entry) {
   const Delivery& d = entry.delivery;
-  const std::string& url = d.endpoint.target;
-  if (!HostAllowed(url)) {
+  const HttpUrl& url = *d.endpoint.http;
+  if (!HostAllowed(url.host)) {
     return {.retry = false,
-            .result = "host not allowed: " + UrlHost(url) +
+            .result = "host not allowed: " + url.host +
                       " (topics.allowed_hosts); nothing was sent"};
   }
-  const size_t authority = url.find("://") + 3;
-  const size_t path = url.find_first_of("/?", authority);
-  std::string target = path == std::string::npos ? "" : url.substr(path);
-  if (target.find('#') != std::string::npos) {
-    target.erase(target.find('#'));
-  }
   // An endpoint with no URI gets /notifications (spec topic §4.3).
-  if (target.empty() || target.starts_with("?"))
-    target = "/notifications" + target;
-
-  OutboundRequest request{.url = url,
+  const std::string target = url.target.empty() || url.target[0] == '?'
+                                 ? "/notifications" + url.target
+                                 : url.target;
+  OutboundRequest request{.url = d.endpoint.target,
+                          .origin = url.origin,
                           .target = target,
                           .body = d.body,
                           .timeout = settings_.http_timeout};
@@ -707,8 +690,8 @@ void TopicService::WorkLoop() {
   }
 }
 
-bool TopicService::HostAllowed(const std::string& url) const {
-  const std::string host = AsciiLower(UrlHost(url));
+bool TopicService::HostAllowed(const std::string& url_host) const {
+  const std::string host = AsciiLower(url_host);
   if (IsLoopbackHost(host)) return true;
   for (const std::string& pattern : settings_.allowed_hosts) {
     if (GlobMatches(AsciiLower(pattern), host)) return true;

@@ -252,7 +252,8 @@ class TopicService {
   void TrimLocked();
   void RetryLoop();
   void WorkLoop();
-  bool HostAllowed(const std::string& url) const;
+  // Loopback, or a host topics.allowed_hosts names.
+  bool HostAllowed(const std::string& host) const;
 
   QueueService* queues_;
   AlicomService* alicom_;

@@ -4,6 +4,7 @@
 #ifndef MNS_COMMON_STRINGS_H_
 #define MNS_COMMON_STRINGS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,19 @@ std::string AsciiLower(std::string_view text);
 // one byte, everything else itself. Linear-time enough for hostile patterns
 // (one backtrack point, never recursive).
 bool GlobMatches(std::string_view pattern, std::string_view text);
+
+// An http:// or https:// URL (scheme in any case) cut where its authority
+// ends: "https://h:8/p?q#f" is origin "https://h:8", authority "h:8", host
+// "h" (an IPv6 literal without its brackets) and target "/p?q" (the
+// fragment dropped; empty when there is none).
+struct HttpUrl {
+  std::string origin;
+  std::string authority;
+  std::string host;
+  std::string target;
+};
+// nullopt for any other scheme.
+std::optional<HttpUrl> SplitHttpUrl(std::string_view url);
 
 // "localhost", ::1 (bracketed or not), or 127.0.0.0/8 as a dotted quad
 // ("127.evil.example" is not).
