@@ -60,10 +60,13 @@ StatusOr<NotifyContentFormat> ParseFormat(const std::string& text) {
                             " is not XML, JSON or SIMPLIFIED");
 }
 
-Status ValidateFilterTag(const std::string& tag, std::string_view name) {
+// At most 16 characters; the text is the Python SDK's own check (spec topic
+// §3.1: PY mns_tool.py::filter_tag_validate), the code UNCONFIRMED (§10 item
+// 6).
+Status ValidateFilterTag(const std::string& tag) {
   if (tag.size() > kMaxMessageTagLength) {
-    return InvalidArgumentError("The length of " + std::string(name) +
-                                " should be between 1 and 16.");
+    return InvalidArgumentError(
+        "The length of FilterTag should be between 1 and 16.");
   }
   return OkStatus();
 }
@@ -77,7 +80,7 @@ Status ApplySubscriptionUpdate(const SubscriptionAttributeUpdate& update,
                          ParseStrategy(*update.notify_strategy));
   }
   if (update.filter_tag) {
-    MNS_RETURN_IF_ERROR(ValidateFilterTag(*update.filter_tag, "FilterTag"));
+    MNS_RETURN_IF_ERROR(ValidateFilterTag(*update.filter_tag));
     values.filter_tag = *update.filter_tag;
   }
   if (with_endpoint_and_format) {
@@ -127,6 +130,8 @@ std::string_view EndpointKindName(EndpointKind kind) {
 
 StatusOr<Endpoint> ParseEndpoint(std::string_view text) {
   Endpoint endpoint{.text = std::string(text)};
+  // The code is the Go SDK's (spec topic §3.1, client.go); the status and
+  // the text are UNCONFIRMED (§7), so the text says what is wrong.
   auto invalid = [&](const std::string& why) {
     return EndpointInvalidError("The endpoint " + std::string(text) +
                                 " is invalid: " + why + ".");
@@ -222,13 +227,14 @@ Topic::Topic(std::string name, TopicAttributeValues attributes, TimePoint now)
       create_time_(now),
       last_modify_time_(now) {}
 
-int64_t Topic::MessageCount(TimePoint now) {
-  const TimePoint oldest =
-      now - std::chrono::seconds(attributes_.message_retention_period);
-  while (!published_.empty() && published_.front() <= oldest) {
-    published_.pop_front();
-  }
-  return static_cast<int64_t>(published_.size());
+TimePoint Topic::Oldest(TimePoint now) const {
+  return now - std::chrono::seconds(attributes_.message_retention_period);
+}
+
+int64_t Topic::MessageCount(TimePoint now) const {
+  return std::distance(
+      std::upper_bound(published_.begin(), published_.end(), Oldest(now)),
+      published_.end());
 }
 
 StatusOr<CreateOutcome> TopicStore::Create(const std::string& name,
@@ -350,6 +356,9 @@ StatusOr<Publication> TopicStore::Publish(const std::string& topic_name,
     return SchemaInvalidError("the element MessageBody is missing or empty");
   }
   MNS_RETURN_IF_ERROR(ValidateMessageProperties(request.properties));
+  // Over MaximumMessageSize (properties count, spec topic §5.4) and a tag
+  // over 16 are InvalidArgument: UNCONFIRMED codes (§2.6, §10 item 6); the
+  // tag's text is the Python SDK's (PY mns_tool.py).
   const size_t size = request.body.size() + request.properties.bytes();
   if (static_cast<int64_t>(size) > topic->attributes().maximum_message_size) {
     return InvalidArgumentError(
@@ -370,6 +379,7 @@ StatusOr<Publication> TopicStore::Publish(const std::string& topic_name,
     }
     auto parsed = nlohmann::json::parse(text, nullptr,
                                         /*allow_exceptions=*/false);
+    // UNCONFIRMED code for malformed JSON in a known child (§2.6.1).
     if (parsed.is_discarded() || !parsed.is_object()) {
       return InvalidArgumentError("The MessageAttributes element " + name +
                                   " is not a JSON object.");
@@ -382,8 +392,13 @@ StatusOr<Publication> TopicStore::Publish(const std::string& topic_name,
   message.tag = request.tag;
   message.properties = request.properties;
   message.publish_time = now;
-  topic->MessageCount(now);  // drops what has expired
+  while (!topic->published_.empty() &&
+         topic->published_.front() <= topic->Oldest(now)) {
+    topic->published_.pop_front();
+  }
   topic->published_.push_back(now);
+  publication.expires =
+      now + std::chrono::seconds(topic->attributes().message_retention_period);
   for (const auto& [name, subscription] : topic->subscriptions_) {
     const std::string& filter = subscription.attributes.filter_tag;
     if (filter.empty() || filter == request.tag) {

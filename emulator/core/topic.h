@@ -124,6 +124,9 @@ struct PublishedMessage {
 
 struct Publication {
   PublishedMessage message;
+  // When the topic forgets it: no delivery is tried after this (spec topic
+  // §2.7).
+  TimePoint expires;
   // Copies of the subscriptions whose FilterTag lets it through.
   std::vector<Subscription> subscribers;
 };
@@ -138,7 +141,7 @@ class Topic {
   TimePoint last_modify_time() const { return last_modify_time_; }
   // Messages published and not yet past the retention period, whether
   // delivered or not (spec topic §2.7).
-  int64_t MessageCount(TimePoint now);
+  int64_t MessageCount(TimePoint now) const;
   const std::map<std::string, Subscription>& subscriptions() const {
     return subscriptions_;
   }
@@ -150,7 +153,10 @@ class Topic {
   TimePoint create_time_;
   TimePoint last_modify_time_;
   std::map<std::string, Subscription> subscriptions_;
-  std::deque<TimePoint> published_;  // publish times, oldest first
+  // Publish times, oldest first; what has expired is dropped at the next
+  // publish.
+  std::deque<TimePoint> published_;
+  TimePoint Oldest(TimePoint now) const;
 };
 
 using TopicPage = NamePage<Topic>;
