@@ -82,11 +82,9 @@ std::string FaultActionName(FaultAction action) {
 }
 
 bool FaultMatch::Matches(const RequestFacts& facts) const {
-  if (facts.protocol == "notification" && protocol != "notification" &&
-      operation != "Notify") {
-    return false;
-  }
-  return (protocol.empty() || protocol == facts.protocol) &&
+  // No protocol means any request's, never a delivery's.
+  return (protocol.empty() ? facts.protocol != "notification"
+                           : protocol == facts.protocol) &&
          (operation.empty() || operation == facts.operation) &&
          (queue.empty() || GlobMatches(queue, facts.queue)) &&
          (topic.empty() || GlobMatches(topic, facts.topic)) &&
@@ -201,16 +199,16 @@ StatusOr<FaultRule> ParseFaultRule(const json& value) {
   }
   // A delivery can only fail: it has no connection to drop after a commit,
   // no response to truncate, no receive to duplicate.
-  const bool notification =
-      rule.match.protocol == "notification" || rule.match.operation == "Notify";
-  if (notification && rule.action != FaultAction::kError &&
-      rule.action != FaultAction::kDrop) {
+  if (rule.match.operation == "Notify") {
+    if (!rule.match.protocol.empty() && rule.match.protocol != "notification") {
+      return Invalid("operation Notify goes with protocol \"notification\"");
+    }
+    rule.match.protocol = "notification";
+  }
+  if (rule.match.protocol == "notification" &&
+      rule.action != FaultAction::kError && rule.action != FaultAction::kDrop) {
     return Invalid("a notification rule's action is error or drop, not " +
                    actions.front());
-  }
-  if (notification && !rule.match.protocol.empty() &&
-      rule.match.protocol != "notification") {
-    return Invalid("operation Notify goes with protocol \"notification\"");
   }
   return rule;
 }

@@ -43,10 +43,9 @@ struct FaultError {
 };
 
 struct FaultMatch {
-  // "mns", "pop" or "notification"; empty matches any request. A
-  // notification delivery (operation "Notify") is matched only by a rule
-  // that names protocol "notification" or operation "Notify", so that a
-  // rule written for requests never fails a delivery.
+  // "mns", "pop" or "notification"; empty matches any request but never a
+  // notification delivery, so that a rule written for requests never fails
+  // one. Operation "Notify" implies "notification" (set when parsed).
   std::string protocol;
   std::string operation;  // an MNS operation, a POP action, or "Notify"
   std::string queue;      // exact, or a glob with * and ?

@@ -35,6 +35,32 @@ TEST(FaultMatchTest, AbsentFieldsMatchAnythingAndPresentOnesMustAgree) {
   EXPECT_TRUE(FaultMatch{.access_key_id = "key"}.Matches(Receive()));
 }
 
+TEST(FaultMatchTest, OnlyNotificationRulesMatchDeliveries) {
+  const RequestFacts delivery{.protocol = "notification",
+                              .operation = "Notify",
+                              .topic = "news",
+                              .endpoint = "http://127.0.0.1:9/n"};
+  // A rule written for requests, even one that names nothing.
+  EXPECT_FALSE(FaultMatch{}.Matches(delivery));
+  EXPECT_FALSE(Rule(R"({"duplicate":true,"times":0})").match.Matches(delivery));
+  // Operation Notify means the protocol; endpoint and topic are globs.
+  const FaultRule notify = Rule(
+      R"({"operation":"Notify","endpoint":"http://127.0.0.1:*","error":"InternalError"})");
+  EXPECT_EQ(notify.match.protocol, "notification");
+  EXPECT_TRUE(notify.match.Matches(delivery));
+  EXPECT_FALSE(notify.match.Matches(Receive()));
+  EXPECT_FALSE(
+      Rule(R"({"protocol":"notification","topic":"sports","drop":true})")
+          .match.Matches(delivery));
+  EXPECT_FALSE(
+      ParseFaultRule(
+          json::parse(R"({"operation":"Notify","protocol":"mns","drop":true})"))
+          .ok());
+  EXPECT_FALSE(
+      ParseFaultRule(json::parse(R"({"protocol":"notification","delay_ms":5})"))
+          .ok());
+}
+
 TEST(FaultRuleSetTest, TimesThenSpent) {
   FaultRuleSet rules(1);
   rules.Add(Rule(R"({"operation":"ReceiveMessage","times":2,
