@@ -113,32 +113,22 @@ TEST_F(TopicStoreTest, SubscribeFollowsTheConflictRules) {
             "SubscriptionAlreadyExist");
   EXPECT_EQ(Code(store_.Subscribe("none", "s", xml, kT0).status()),
             "TopicNotExist");
-  EXPECT_EQ(Code(store_.Subscribe("t", "s2", {}, kT0).status()),
-            "InvalidArgument");  // no Endpoint
-  EXPECT_EQ(Code(store_
-                     .Subscribe("t", "s2",
-                                {.endpoint = "http://h/",
-                                 .notify_strategy = "SOMETIMES"},
-                                kT0)
-                     .status()),
-            "InvalidArgument");
-  EXPECT_EQ(Code(store_
-                     .Subscribe("t", "s2",
-                                {.endpoint = "http://h/",
-                                 .notify_content_format = "YAML"},
-                                kT0)
-                     .status()),
-            "InvalidArgument");
-  EXPECT_EQ(Code(store_
-                     .Subscribe("t", "s2",
-                                {.endpoint = "http://h/",
-                                 .filter_tag = std::string(17, 'x')},
-                                kT0)
-                     .status()),
-            "InvalidArgument");
-  EXPECT_EQ(
-      Code(store_.Subscribe("t", "s2", {.endpoint = "ftp://h/"}, kT0).status()),
-      "EndpointInvalid");
+  const std::pair<SubscriptionAttributeUpdate, const char*> refused[] = {
+      {{}, "InvalidArgument"},  // no Endpoint
+      {{.endpoint = "http://h/", .notify_strategy = "SOMETIMES"},
+       "InvalidArgument"},
+      {{.endpoint = "http://h/", .notify_content_format = "YAML"},
+       "InvalidArgument"},
+      {{.endpoint = "http://h/", .filter_tag = std::string(17, 'x')},
+       "InvalidArgument"},
+      {{.endpoint = "ftp://h/"}, "EndpointInvalid"},
+  };
+  for (const auto& [update, code] : refused) {
+    EXPECT_EQ(Code(store_.Subscribe("t", "s2", update, kT0).status()), code)
+        << update.endpoint.value_or("(no endpoint)");
+  }
+  EXPECT_EQ(Code(store_.GetSubscription("t", "s2").status()),
+            "SubscriptionNotExist");  // none of them was made
 }
 
 TEST_F(TopicStoreTest, SetSubscriptionAttributesChangesStrategyAndFilterOnly) {
