@@ -150,7 +150,6 @@ class TopicService {
   // Where receivers fetch the signing certificate; set once the emulator's
   // address is known.
   void SetCertificateUrl(std::string url);
-  std::string certificate_url() const;
   NotificationSigner& signer() { return signer_; }
   void SetFaultHook(DeliveryFaultHook hook);
 
@@ -236,6 +235,7 @@ class TopicService {
   };
 
   StatusOr<Account*> FindAccount(const std::string& account);
+  std::string certificate_url() const;
   // Makes the attempt of `id` due now; runs it on this thread unless it is
   // an HTTP one, which goes to the workers.
   void Run(int64_t id);
