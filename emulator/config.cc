@@ -36,6 +36,11 @@ Status ReadValue(const json& value, const std::string& where, T& out) {
     }
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (!value.is_string()) return ConfigError(where, "must be a string");
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    if (!value.is_array()) return ConfigError(where, "must be an array");
+    for (const json& item : value) {
+      if (!item.is_string()) return ConfigError(where, "must hold strings");
+    }
   }
   out = value.get<T>();
   return OkStatus();
@@ -188,6 +193,26 @@ Status ReadAlicom(const json& obj, EmulatorConfig& config) {
   }
   if (a.sms.max_pending_reports < 1) {
     return ConfigError(path + ".max_pending_reports", "must be positive");
+  }
+  return OkStatus();
+}
+
+Status ReadTls(const json& obj, EmulatorConfig& config) {
+  TlsConfig& tls = config.tls;
+  Fields f(obj, "$.tls");
+  f.Read("enabled", tls.enabled)
+      .Read("port", tls.port)
+      .Read("dir", tls.identity.dir)
+      .Read("regions", tls.identity.regions)
+      .Read("names", tls.identity.names)
+      .Read("cert_file", tls.identity.certificate_file)
+      .Read("key_file", tls.identity.key_file);
+  MNS_RETURN_IF_ERROR(f.Finish("field"));
+  if (tls.port && (*tls.port < 0 || *tls.port > 65535)) {
+    return ConfigError("$.tls.port", "must be 0..65535");
+  }
+  if (tls.identity.dir.empty()) {
+    return ConfigError("$.tls.dir", "must name a directory");
   }
   return OkStatus();
 }
@@ -352,6 +377,9 @@ StatusOr<EmulatorConfig> ParseConfig(const std::string& json_text) {
   if (const json* topics = f.Get("topics")) {
     MNS_RETURN_IF_ERROR(ReadTopics(*topics, config));
   }
+  if (const json* tls = f.Get("tls")) {
+    MNS_RETURN_IF_ERROR(ReadTls(*tls, config));
+  }
   if (const json* faults = f.Get("faults")) {
     if (!faults->is_array()) return ConfigError("$.faults", "must be an array");
     for (size_t i = 0; i < faults->size(); ++i) {
@@ -513,6 +541,13 @@ json ConfigToJson(const EmulatorConfig& c, bool mask_secrets) {
         {"verify_https", c.topics.verify_https},
         {"max_deliveries", c.topics.max_deliveries},
         {"signing_cert_url", c.signing_cert_url}}},
+      {"tls",
+       {{"enabled", c.tls.enabled},
+        {"dir", c.tls.identity.dir},
+        {"regions", c.tls.identity.regions},
+        {"names", c.tls.identity.names},
+        {"cert_file", c.tls.identity.certificate_file},
+        {"key_file", c.tls.identity.key_file}}},
       {"max_request_bytes", c.max_request_bytes},
       {"max_header_bytes", c.max_header_bytes},
       {"max_header_count", c.max_header_count},
@@ -527,6 +562,7 @@ json ConfigToJson(const EmulatorConfig& c, bool mask_secrets) {
       {"journal_bodies", c.journal_bodies},
       {"log_requests", c.log_requests},
       {"log_level", c.log_debug ? "debug" : "info"}};
+  if (c.tls.port) out["tls"]["port"] = *c.tls.port;
   if (c.seed) out["seed"] = *c.seed;
   if (c.frozen_clock_ms) out["frozen_clock_ms"] = *c.frozen_clock_ms;
   return out;

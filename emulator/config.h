@@ -14,6 +14,7 @@
 #include "emulator/core/settings.h"
 #include "emulator/http/faults.h"
 #include "emulator/http/mns_api.h"
+#include "emulator/http/tls_identity.h"
 #include "emulator/service/alicom_service.h"
 #include "emulator/service/topic_service.h"
 #include "mns/common/status.h"
@@ -39,9 +40,22 @@ struct QueueConfig {
   QueueAttributeUpdate attributes;
 };
 
+// HTTPS ("tls" in the file; --tls and the --tls-* flags).
+struct TlsConfig {
+  // The port speaks HTTPS instead of plain HTTP.
+  bool enabled = false;
+  // HTTPS on this port beside plain HTTP on the main one (0: a free port).
+  std::optional<int> port;
+  // The generated identity's directory and names, or the user's own pair.
+  TlsOptions identity;
+
+  bool serves_https() const { return enabled || port.has_value(); }
+};
+
 struct EmulatorConfig {
   std::string host = "127.0.0.1";
   int port = 9876;
+  TlsConfig tls;
   AuthMode auth = AuthMode::kStrict;
   // Seeds ids and receipt handles; absent: random.
   std::optional<uint64_t> seed;

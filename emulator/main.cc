@@ -7,12 +7,14 @@ extern char** environ;
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "emulator/config.h"
 #include "emulator/http/server.h"
@@ -34,6 +36,16 @@ the Alicom SMS receipt APIs.
   --seed N           seed ids and receipt handles, for reproducible runs
   --control-token T  require "Authorization: Bearer T" on /_emulator/
                      controls (or control_token in the config)
+  --tls              serve HTTPS on --port, with a certificate from a CA of
+                     the emulator's own (made on first use, then reused)
+  --tls-port N       serve HTTPS on N too, beside plain HTTP on --port
+  --tls-dir DIR      where the CA and certificate are kept (default
+                     ./.mns-emulator-tls)
+  --tls-region R     cover *.mns.R.aliyuncs.com too (repeatable; cn-hangzhou
+                     always)
+  --tls-name NAME    cover this DNS name or IP address too (repeatable)
+  --tls-cert FILE    serve this certificate chain (PEM) instead ...
+  --tls-key FILE     ... with this key
   --log-requests     one line per request on stderr
   --log-level L      info | debug (debug: the server's string to sign for
                      each MNS SignatureDoesNotMatch)
@@ -44,11 +56,19 @@ the Alicom SMS receipt APIs.
   --help             this text
 
 Each option also comes from the environment, as MNS_EMULATOR_ and its name
-in capitals with underscores (MNS_EMULATOR_PORT, MNS_EMULATOR_LOG_LEVEL, …;
-switches take true or false). A flag wins over its variable, and a
+in capitals with underscores (MNS_EMULATOR_PORT, MNS_EMULATOR_TLS, …;
+switches take true or false, repeatable options a comma-separated list).
+A flag wins over its variable, and a
 variable over the config file. An MNS_EMULATOR_ variable that names no
 option is an error.
 )";
+
+std::optional<int> ParsePort(const std::string& text) {
+  char* end = nullptr;
+  const long n = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || n < 0 || n > 65535) return std::nullopt;
+  return static_cast<int>(n);
+}
 
 int Fail(const std::string& message) {
   std::cerr << "mns-emulator: " << message << "\n";
@@ -59,7 +79,9 @@ int Fail(const std::string& message) {
 struct Option {
   std::string flag;  // "port-file"
   bool is_switch = false;
+  bool repeatable = false;
   std::optional<std::string> value;  // from the flag, else the environment
+  std::vector<std::string> values;   // of a repeatable option
 
   std::string EnvName() const {
     std::string name = "MNS_EMULATOR_";
@@ -86,6 +108,8 @@ std::optional<std::string> ReadOptions(int argc, char** argv,
       it->second.value = "true";
     } else if (i + 1 == argc) {
       return arg + " needs a value";
+    } else if (it->second.repeatable) {
+      it->second.values.push_back(argv[++i]);
     } else {
       it->second.value = argv[++i];
     }
@@ -114,7 +138,16 @@ std::optional<std::string> ReadOptions(int argc, char** argv,
     if (option.is_switch && value != "true" && value != "false") {
       return name + " must be true or false, not \"" + value + "\"";
     }
-    if (!option.value && !value.empty()) option.value = value;
+    if (option.repeatable) {
+      if (option.values.empty()) {
+        std::stringstream items(value);
+        for (std::string item; std::getline(items, item, ',');) {
+          if (!item.empty()) option.values.push_back(item);
+        }
+      }
+    } else if (!option.value && !value.empty()) {
+      option.value = value;
+    }
   }
   return std::nullopt;
 }
@@ -135,12 +168,17 @@ int main(int argc, char** argv) {
     }
   }
   std::map<std::string, Option> options;
-  for (const char* flag : {"config", "host", "port", "port-file", "auth",
-                           "seed", "control-token", "log-level"}) {
+  for (const char* flag :
+       {"config", "host", "port", "port-file", "auth", "seed", "control-token",
+        "log-level", "tls-port", "tls-dir", "tls-cert", "tls-key"}) {
     options[flag] = {.flag = flag};
   }
-  for (const char* flag : {"log-requests", "journal-bodies", "print-config"}) {
+  for (const char* flag :
+       {"log-requests", "journal-bodies", "print-config", "tls"}) {
     options[flag] = {.flag = flag, .is_switch = true};
+  }
+  for (const char* flag : {"tls-region", "tls-name"}) {
+    options[flag] = {.flag = flag, .repeatable = true};
   }
   if (auto problem = ReadOptions(argc, argv, options)) {
     return Fail(*problem + "\n" + kUsage);
@@ -163,10 +201,30 @@ int main(int argc, char** argv) {
   if (!get("control-token").empty())
     config.control_token = get("control-token");
   if (const std::string port = get("port"); !port.empty()) {
-    char* end = nullptr;
-    long n = std::strtol(port.c_str(), &end, 10);
-    if (*end != '\0' || n < 0 || n > 65535) return Fail("bad --port " + port);
-    config.port = static_cast<int>(n);
+    auto n = ParsePort(port);
+    if (!n) return Fail("bad --port " + port);
+    config.port = *n;
+  }
+  mns::emulator::TlsConfig& tls = config.tls;
+  if (get("tls") == "true") tls.enabled = true;
+  if (const std::string port = get("tls-port"); !port.empty()) {
+    auto n = ParsePort(port);
+    if (!n) return Fail("bad --tls-port " + port);
+    tls.port = *n;
+  }
+  if (!get("tls-dir").empty()) tls.identity.dir = get("tls-dir");
+  if (!get("tls-cert").empty()) tls.identity.certificate_file = get("tls-cert");
+  if (!get("tls-key").empty()) tls.identity.key_file = get("tls-key");
+  for (const std::string& region : options.at("tls-region").values) {
+    tls.identity.regions.push_back(region);
+  }
+  for (const std::string& name : options.at("tls-name").values) {
+    tls.identity.names.push_back(name);
+  }
+  if (tls.enabled && tls.port) {
+    return Fail(
+        "--tls-port serves HTTPS beside plain HTTP on --port; with --tls, "
+        "--port speaks HTTPS already");
   }
   if (const std::string auth = get("auth"); !auth.empty()) {
     auto mode = mns::emulator::ParseAuthMode(auth);
@@ -229,9 +287,20 @@ int main(int argc, char** argv) {
                         "config replaces them")
               << std::endl;
   }
-  // The stable ready line: scripts wait for it.
+  // The stable ready line, last: scripts wait for it. An HTTPS port beside
+  // it comes first.
+  const mns::emulator::TlsIdentity& identity = (*server)->tls_identity();
+  const std::string trust =
+      identity.ca_file.empty()
+          ? ""
+          : " (trust the CA in " +
+                std::filesystem::absolute(identity.ca_file).string() + ")";
+  if (!(*server)->tls_address().empty()) {
+    std::cout << "mns-emulator listening on " << (*server)->tls_address()
+              << trust << "\n";
+  }
   std::cout << "mns-emulator listening on " << (*server)->address()
-            << std::endl;
+            << (config.tls.enabled ? trust : "") << std::endl;
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

@@ -18,10 +18,8 @@ struct ClientCore {
   ClientCore(ClientOptions client_options,
              std::shared_ptr<Transport> client_transport)
       : options(std::move(client_options)),
-        transport(
-            client_transport
-                ? std::move(client_transport)
-                : MakeHttpTransport(options.endpoint, options.connect_timeout)),
+        transport(client_transport ? std::move(client_transport)
+                                   : MakeHttpTransport(options)),
         clock(options.clock ? options.clock : std::make_shared<SystemClock>()) {
   }
 

@@ -1,6 +1,7 @@
 #include "client/src/transport.h"
 
 #include <httplib.h>
+#include <openssl/x509.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -16,8 +17,11 @@ namespace {
 
 class HttpTransport : public Transport {
  public:
-  HttpTransport(std::string endpoint, Duration connect_timeout)
-      : endpoint_(std::move(endpoint)), connect_timeout_(connect_timeout) {}
+  explicit HttpTransport(const ClientOptions& options)
+      : endpoint_(options.endpoint),
+        connect_timeout_(options.connect_timeout),
+        ca_file_(options.ca_file),
+        resolve_(options.resolve) {}
 
   StatusOr<HttpReply> Send(const HttpCall& call) override {
     std::unique_ptr<httplib::Client> client = Acquire();
@@ -53,7 +57,7 @@ class HttpTransport : public Transport {
     if (!result) {
       return Status(StatusCode::kUnavailable,
                     "HTTP " + call.method + " " + endpoint_ + call.target +
-                        " failed: " + httplib::to_string(result.error()));
+                        " failed: " + Describe(result.error(), *client));
     }
     HttpReply reply{.status = result->status, .body = result->body};
     for (const auto& [name, value] : result->headers) {
@@ -64,6 +68,24 @@ class HttpTransport : public Transport {
   }
 
  private:
+  // What went wrong, in words a user can act on: a TLS verification failure
+  // names its reason and the setting that fixes it.
+  std::string Describe(httplib::Error error, httplib::Client& client) const {
+    if (error != httplib::Error::SSLServerVerification) {
+      return httplib::to_string(error);
+    }
+    const long result = client.get_openssl_verify_result();
+    const std::string reason =
+        result == X509_V_OK
+            ? "it does not name the host in " + endpoint_
+            : std::string(X509_verify_cert_error_string(result));
+    return "the server's TLS certificate is not trusted (" + reason + "); " +
+           (ca_file_.empty()
+                ? "set ClientOptions::ca_file (--ca-file) to the CA that "
+                  "issued it, such as the emulator's ca.pem"
+                : "it was checked against the CAs in " + ca_file_);
+  }
+
   // The connection is dropped with the client: it may be mid-request.
   Status Cancelled(const HttpCall& call) const {
     return Status(StatusCode::kCancelled,
@@ -88,6 +110,9 @@ class HttpTransport : public Transport {
         std::chrono::duration_cast<std::chrono::microseconds>(connect_timeout_);
     client->set_connection_timeout(connect.count() / 1'000'000,
                                    connect.count() % 1'000'000);
+    if (!resolve_.empty()) client->set_hostname_addr_map(resolve_);
+    if (!ca_file_.empty()) client->set_ca_cert_path(ca_file_);
+    client->enable_server_certificate_verification(true);
     return client;
   }
 
@@ -121,6 +146,8 @@ class HttpTransport : public Transport {
 
   const std::string endpoint_;
   const Duration connect_timeout_;
+  const std::string ca_file_;
+  const std::map<std::string, std::string> resolve_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<httplib::Client>> idle_;
 };
@@ -134,9 +161,8 @@ std::string HttpReply::Header(const std::string& name) const {
   return "";
 }
 
-std::shared_ptr<Transport> MakeHttpTransport(const std::string& endpoint,
-                                             Duration connect_timeout) {
-  return std::make_shared<HttpTransport>(endpoint, connect_timeout);
+std::shared_ptr<Transport> MakeHttpTransport(const ClientOptions& options) {
+  return std::make_shared<HttpTransport>(options);
 }
 
 }  // namespace mns::internal

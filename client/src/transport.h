@@ -14,6 +14,7 @@
 
 #include "mns/common/clock.h"
 #include "mns/common/status.h"
+#include "mns/options.h"
 
 namespace mns::internal {
 
@@ -42,10 +43,10 @@ class Transport {
   virtual StatusOr<HttpReply> Send(const HttpCall& call) = 0;
 };
 
-// cpp-httplib over keep-alive connections to one endpoint; a connection per
-// concurrent caller, reused afterwards.
-std::shared_ptr<Transport> MakeHttpTransport(const std::string& endpoint,
-                                             Duration connect_timeout);
+// cpp-httplib over keep-alive connections to `options.endpoint`, with its
+// connect timeout, CA file and name overrides; a connection per concurrent
+// caller, reused afterwards.
+std::shared_ptr<Transport> MakeHttpTransport(const ClientOptions& options);
 
 }  // namespace mns::internal
 

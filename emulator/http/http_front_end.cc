@@ -2,8 +2,10 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -22,6 +24,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // How long Stop() lets responses of finished handlers reach their clients.
 constexpr std::chrono::milliseconds kStopGrace{500};
@@ -80,17 +84,18 @@ class HttpFrontEnd::Impl {
         handler_(std::move(handler)),
         render_error_(std::move(render_error)),
         pool_({.max_threads = options_.max_handler_threads}),
-        ioc_(std::make_unique<asio::io_context>()),
-        acceptor_(std::make_unique<tcp::acceptor>(*ioc_)) {}
+        ioc_(std::make_unique<asio::io_context>()) {}
 
   ~Impl() { Stop(); }
 
   Status Listen();
   void Stop();
   int port() const { return port_; }
+  int tls_port() const { return tls_port_; }
 
   // Used by sessions.
   const HttpFrontEndOptions& options() const { return options_; }
+  asio::ssl::context& tls_context() { return *tls_context_; }
   HttpResponse Handle(const HttpRequest& request) const;
   std::optional<HttpResponse> AnswerNow(const HttpRequest& request) const;
   HttpResponse RenderError(int status, const std::string& message,
@@ -100,6 +105,9 @@ class HttpFrontEnd::Impl {
   bool Enqueue(std::function<void()> task) {
     return pool_.Enqueue(std::move(task));
   }
+  // Each connection counts from its accept to its close, through the
+  // objects that hold it in turn.
+  void ConnectionOpened() { ++connections_; }
   void ConnectionClosed() { --connections_; }
   // Counted on every response; the mutex is taken only when the count
   // reaches zero, for the Stop() that may be waiting for it.
@@ -112,46 +120,98 @@ class HttpFrontEnd::Impl {
   }
 
  private:
-  void Accept();
+  struct Listener {
+    std::unique_ptr<tcp::acceptor> acceptor;
+    bool tls = false;
+  };
+  // Binds `port` on the host; returns the port bound.
+  StatusOr<int> Bind(int port, bool tls);
+  Status MakeTlsContext();
+  void Accept(Listener& listener);
   void RunIo();
 
   const HttpFrontEndOptions options_;
   const RequestHandler handler_;
   const ErrorRenderer render_error_;
   std::atomic<size_t> connections_{0};
-  uint64_t next_connection_id_ = 0;  // the I/O thread's alone
+  std::atomic<uint64_t> next_connection_id_{0};
   std::mutex mutex_;
   std::condition_variable drained_;
   std::atomic<size_t> in_flight_{0};
   bool stopped_ = false;
   int port_ = 0;
+  int tls_port_ = -1;
   WorkerPool pool_;
-  // Destroyed explicitly in Stop(), acceptor first: destroying the
+  std::unique_ptr<asio::ssl::context> tls_context_;
+  // Destroyed explicitly in Stop(), acceptors first: destroying the
   // io_context destroys the sessions its pending handlers still own.
   std::unique_ptr<asio::io_context> ioc_;
-  std::unique_ptr<tcp::acceptor> acceptor_;
+  std::vector<Listener> listeners_;
   std::vector<std::thread> io_threads_;
 };
 
 namespace {
 
-// One connection. All its handlers run on its strand; a handler thread only
-// posts the finished response back to it.
-class Session : public std::enable_shared_from_this<Session> {
+// One connection, plain (PlainStream) or HTTPS (TlsStream). All its
+// handlers run on its strand; a handler thread only posts the finished
+// response back to it.
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(tcp::socket socket, HttpFrontEnd::Impl* front, uint64_t id)
-      : stream_(std::move(socket)), front_(front), id_(id) {}
+  // `buffer`: bytes of the connection read already.
+  Session(Stream stream, HttpFrontEnd::Impl* front, uint64_t id,
+          beast::flat_buffer buffer = {})
+      : stream_(std::move(stream)),
+        front_(front),
+        id_(id),
+        buffer_(std::move(buffer)) {
+    front_->ConnectionOpened();
+  }
   ~Session() { front_->ConnectionClosed(); }
 
-  void Start() { WaitForRequest(); }
+  void Start() {
+    Handshake([self = this->shared_from_this()] { self->WaitForRequest(); });
+  }
 
   // Answers `status` without reading a request, then closes.
-  void Refuse(int status, const std::string& message) {
-    Fail(status, message, HttpRequest{});
+  void Refuse(int status, std::string message) {
+    Handshake([self = this->shared_from_this(), status,
+               message = std::move(message)] {
+      self->Fail(status, message, HttpRequest{});
+    });
   }
 
  private:
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
   const HttpFrontEndOptions& options() const { return front_->options(); }
+  tcp::socket& socket() { return beast::get_lowest_layer(stream_).socket(); }
+  void ExpiresAfter(std::chrono::milliseconds timeout) {
+    beast::get_lowest_layer(stream_).expires_after(timeout);
+  }
+
+  // The TLS handshake, over what the detector read already, then `then`;
+  // for a plain connection, `then` at once. A failed handshake (a client
+  // that does not trust the certificate, or no TLS at all) has nobody to
+  // answer: the connection just closes.
+  template <typename Then>
+  void Handshake(Then then) {
+    if constexpr (kTls) {
+      ExpiresAfter(options().request_deadline);
+      stream_.async_handshake(
+          asio::ssl::stream_base::server, buffer_.data(),
+          [self = shared_from_this(), then = std::move(then)](
+              beast::error_code ec, size_t used) {
+            if (ec) return;
+            self->buffer_.consume(used);
+            then();
+          });
+    } else {
+      then();
+    }
+  }
 
   // An idle keep-alive connection may wait for its next request for
   // `keep_alive`; from the request's first byte, the whole of it must arrive
@@ -164,7 +224,7 @@ class Session : public std::enable_shared_from_this<Session> {
       ReadHeader();
       return;
     }
-    stream_.expires_after(options().keep_alive);
+    ExpiresAfter(options().keep_alive);
     stream_.async_read_some(
         buffer_.prepare(kReadChunk),
         [self = shared_from_this()](beast::error_code ec, size_t n) {
@@ -175,7 +235,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadHeader() {
-    stream_.expires_after(options().request_deadline);
+    ExpiresAfter(options().request_deadline);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -300,7 +360,7 @@ class Session : public std::enable_shared_from_this<Session> {
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
     message->prepare_payload();
-    stream_.expires_after(options().write_timeout);
+    ExpiresAfter(options().write_timeout);
     http::async_write(
         stream_, *message,
         [self = shared_from_this(), message](beast::error_code ec, size_t) {
@@ -328,7 +388,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const size_t head = text.find("\r\n\r\n") + 4;
     text.resize(head + (text.size() - head) / 2);
     auto bytes = std::make_shared<std::string>(std::move(text));
-    stream_.expires_after(options().write_timeout);
+    ExpiresAfter(options().write_timeout);
     asio::async_write(
         stream_, asio::buffer(*bytes),
         [self = shared_from_this(), bytes](beast::error_code, size_t) {
@@ -339,8 +399,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
   }
 
   // Writes an error response and closes: after a framing error nothing
@@ -352,12 +412,18 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Half-closes, then reads and discards until the client closes or
-  // kLingerTime passes.
+  // kLingerTime passes. Over TLS the half-close is a close_notify, and the
+  // wait is for the client's.
   void Linger() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(kLingerTime);
-    Discard();
+    ExpiresAfter(kLingerTime);
+    if constexpr (kTls) {
+      stream_.async_shutdown(
+          [self = shared_from_this()](beast::error_code) { self->Close(); });
+    } else {
+      beast::error_code ignored;
+      socket().shutdown(tcp::socket::shutdown_send, ignored);
+      Discard();
+    }
   }
   void Discard() {
     buffer_.consume(buffer_.size());
@@ -370,11 +436,52 @@ class Session : public std::enable_shared_from_this<Session> {
 
   static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   HttpFrontEnd::Impl* front_;
   const uint64_t id_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+// A new connection on an HTTPS port, until its first bytes say whether it
+// speaks TLS: then an HTTPS session, or a plain one that answers 400.
+class TlsDetector : public std::enable_shared_from_this<TlsDetector> {
+ public:
+  TlsDetector(tcp::socket socket, HttpFrontEnd::Impl* front, uint64_t id)
+      : stream_(std::move(socket)), front_(front), id_(id) {
+    front_->ConnectionOpened();
+  }
+  ~TlsDetector() { front_->ConnectionClosed(); }
+
+  void Start() {
+    stream_.expires_after(front_->options().request_deadline);
+    beast::async_detect_ssl(
+        stream_, buffer_,
+        [self = shared_from_this()](beast::error_code ec, bool tls) {
+          if (ec) return;  // closed or timed out before a byte came
+          self->HandOver(tls);
+        });
+  }
+
+ private:
+  void HandOver(bool tls) {
+    if (tls) {
+      std::make_shared<Session<TlsStream>>(
+          TlsStream(std::move(stream_), front_->tls_context()), front_, id_,
+          std::move(buffer_))
+          ->Start();
+      return;
+    }
+    std::make_shared<Session<PlainStream>>(std::move(stream_), front_, id_,
+                                           std::move(buffer_))
+        ->Refuse(400,
+                 "This port speaks HTTPS: send the request with https://.");
+  }
+
+  PlainStream stream_;
+  HttpFrontEnd::Impl* front_;
+  const uint64_t id_;
+  beast::flat_buffer buffer_;
 };
 
 }  // namespace
@@ -404,26 +511,62 @@ std::optional<HttpResponse> HttpFrontEnd::Impl::AnswerNow(
   return Guarded(options_.answer_now, request, render_error_);
 }
 
-Status HttpFrontEnd::Impl::Listen() {
+StatusOr<int> HttpFrontEnd::Impl::Bind(int port, bool tls) {
   beast::error_code ec;
   const auto address = asio::ip::make_address(options_.host, ec);
   if (ec) {
     return Status(StatusCode::kInvalidArgument,
                   "cannot listen on " + options_.host + ": " + ec.message());
   }
-  const tcp::endpoint endpoint(address,
-                               static_cast<unsigned short>(options_.port));
-  acceptor_->open(endpoint.protocol(), ec);
-  if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_->bind(endpoint, ec);
-  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+  auto acceptor = std::make_unique<tcp::acceptor>(*ioc_);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return Status(StatusCode::kUnavailable,
                   "cannot listen on " + options_.host + ":" +
-                      std::to_string(options_.port) + ": " + ec.message());
+                      std::to_string(port) + ": " + ec.message());
   }
-  port_ = acceptor_->local_endpoint().port();
-  Accept();
+  const int bound = acceptor->local_endpoint().port();
+  listeners_.push_back({.acceptor = std::move(acceptor), .tls = tls});
+  return bound;
+}
+
+Status HttpFrontEnd::Impl::MakeTlsContext() {
+  namespace ssl = asio::ssl;
+  tls_context_ = std::make_unique<ssl::context>(ssl::context::tls_server);
+  beast::error_code ec;
+  tls_context_->set_options(
+      ssl::context::default_workarounds | ssl::context::no_sslv2 |
+          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+          ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
+      ec);
+  const PemPair& identity = options_.tls_identity;
+  if (!ec) {
+    tls_context_->use_certificate_chain(asio::buffer(identity.certificate), ec);
+  }
+  if (!ec) {
+    tls_context_->use_private_key(asio::buffer(identity.private_key),
+                                  ssl::context::pem, ec);
+  }
+  if (ec) {
+    return Status(StatusCode::kInvalidArgument,
+                  "cannot serve the TLS certificate: " + ec.message());
+  }
+  return OkStatus();
+}
+
+Status HttpFrontEnd::Impl::Listen() {
+  if (options_.port_tls || options_.tls_port >= 0) {
+    MNS_RETURN_IF_ERROR(MakeTlsContext());
+  }
+  MNS_ASSIGN_OR_RETURN(port_, Bind(options_.port, options_.port_tls));
+  if (options_.tls_port >= 0) {
+    MNS_ASSIGN_OR_RETURN(tls_port_, Bind(options_.tls_port, /*tls=*/true));
+  }
+  for (Listener& listener : listeners_) Accept(listener);
   for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
     io_threads_.emplace_back([this] { RunIo(); });
   }
@@ -442,30 +585,44 @@ void HttpFrontEnd::Impl::RunIo() {
   }
 }
 
-void HttpFrontEnd::Impl::Accept() {
-  acceptor_->async_accept(asio::make_strand(*ioc_), [this](beast::error_code ec,
-                                                           tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_->is_open()) {
+void HttpFrontEnd::Impl::Accept(Listener& listener) {
+  tcp::acceptor& acceptor = *listener.acceptor;
+  acceptor.async_accept(asio::make_strand(*ioc_), [this, &listener](
+                                                      beast::error_code ec,
+                                                      tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !listener.acceptor->is_open()) {
       return;
     }
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
-      const size_t open = ++connections_;
-      auto session = std::make_shared<Session>(std::move(socket), this,
-                                               ++next_connection_id_);
-      if (open > options_.max_connections) {
-        session->Refuse(503, "The emulator has " +
+      const uint64_t id = ++next_connection_id_;
+      if (connections_ >= options_.max_connections) {
+        const std::string busy = "The emulator has " +
                                  std::to_string(options_.max_connections) +
-                                 " connections open; try again later.");
+                                 " connections open; try again later.";
+        if (listener.tls) {
+          std::make_shared<Session<TlsStream>>(
+              TlsStream(PlainStream(std::move(socket)), *tls_context_), this,
+              id)
+              ->Refuse(503, busy);
+        } else {
+          std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)),
+                                                 this, id)
+              ->Refuse(503, busy);
+        }
+      } else if (listener.tls) {
+        std::make_shared<TlsDetector>(std::move(socket), this, id)->Start();
       } else {
-        session->Start();
+        std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)),
+                                               this, id)
+            ->Start();
       }
     } else {
       // Out of descriptors, most likely: back off rather than spin.
       Log("accept failed: " + ec.message());
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    Accept();
+    Accept(listener);
   });
 }
 
@@ -477,7 +634,7 @@ void HttpFrontEnd::Impl::Stop() {
   }
   asio::post(*ioc_, [this] {
     beast::error_code ignored;
-    acceptor_->close(ignored);
+    for (Listener& listener : listeners_) listener.acceptor->close(ignored);
   });
   // Handlers return promptly once the caller has ended parked long polls;
   // their responses are posted to the sessions, so give them a moment.
@@ -489,7 +646,7 @@ void HttpFrontEnd::Impl::Stop() {
   ioc_->stop();
   for (std::thread& thread : io_threads_) thread.join();
   io_threads_.clear();
-  acceptor_.reset();
+  listeners_.clear();
   ioc_.reset();
 }
 
@@ -510,5 +667,7 @@ StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Start(
 void HttpFrontEnd::Stop() { impl_->Stop(); }
 
 int HttpFrontEnd::port() const { return impl_->port(); }
+
+int HttpFrontEnd::tls_port() const { return impl_->tls_port(); }
 
 }  // namespace mns::emulator

@@ -23,6 +23,11 @@
 // Pipelined requests are served one at a time, in order. An absolute-form
 // target (RFC 9112 §3.2.2) reaches the handler in origin form.
 //
+// HTTPS (TLS 1.2 and later) is the same loop over an SSL stream, after a
+// handshake that must finish within `request_deadline`. A plain request on
+// an HTTPS port gets a plain 400 that says so; a failed handshake just
+// closes that connection.
+//
 // Thread-safe. Start() returns once the port is bound; Stop() (also the
 // destructor) waits for running handlers, so the caller must first end what
 // might block them (parked long polls).
@@ -35,6 +40,7 @@
 #include <optional>
 #include <string>
 
+#include "emulator/http/tls_identity.h"
 #include "emulator/http/wire.h"
 #include "mns/common/status.h"
 
@@ -53,6 +59,13 @@ using ImmediateHandler =
 struct HttpFrontEndOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: a free port
+  // `port` speaks HTTPS, with `tls_identity`.
+  bool port_tls = false;
+  // A second port on `host` that speaks HTTPS beside `port`: -1 none, 0 a
+  // free one.
+  int tls_port = -1;
+  // The certificate chain and key the HTTPS port serves.
+  PemPair tls_identity;
   size_t max_body_bytes = 4 << 20;
   // The request line counts too: a POP GET carries all its parameters there.
   size_t max_header_bytes = 64 << 10;
@@ -86,6 +99,8 @@ class HttpFrontEnd {
   void Stop();
 
   int port() const;
+  // The HTTPS port beside port(), or -1.
+  int tls_port() const;
 
   class Impl;
 

@@ -2,7 +2,9 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 
@@ -123,6 +125,33 @@ const MnsApi::Route MnsApi::kRoutes[] = {
     {"Unsubscribe", "DELETE", Resource::kSubscription, "",
      &MnsApi::Unsubscribe},
 };
+
+std::optional<std::string> AccountOfMnsHost(std::string_view host_port) {
+  // Without the port; an IPv6 literal has no account in it anyway. Host
+  // names are case-insensitive.
+  std::string host(host_port.substr(0, host_port.rfind(':')));
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
+  constexpr std::string_view kMns = ".mns.", kDomain = ".aliyuncs.com";
+  const size_t mns = host.find(kMns);
+  if (mns == std::string::npos ||
+      host.size() < mns + kMns.size() + kDomain.size() ||
+      !std::string_view(host).ends_with(kDomain)) {
+    return std::nullopt;
+  }
+  const std::string account = host.substr(0, mns);
+  const std::string region = host.substr(
+      mns + kMns.size(), host.size() - kDomain.size() - mns - kMns.size());
+  auto is_label = [](const std::string& text, bool hyphens) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) ||
+             (hyphens && c == '-');
+    });
+  };
+  if (!is_label(account, false) || !is_label(region, true)) return std::nullopt;
+  return account;
+}
 
 MnsApi::MnsApi(QueueService* queues, TopicService* topics,
                const CredentialStore* credentials, Random* random,
@@ -296,6 +325,22 @@ StatusOr<HttpResponse> MnsApi::Dispatch(Context& context) const {
   MNS_ASSIGN_OR_RETURN(Principal principal,
                        authenticator_.Authenticate(request));
   context.account = principal.account_id;
+  // Virtual hosting, as in the cloud: <account>.mns.<region>.aliyuncs.com
+  // names the account, and a key of another account may not use it. With
+  // authentication off nothing is checked, so the host decides.
+  if (std::optional<std::string> named = AccountOfMnsHost(request.Host());
+      named && *named != context.account) {
+    if (options_.auth != AuthMode::kOff) {
+      if (options_.log) {
+        options_.log("AccessDenied: the host " + request.Host() +
+                     " names account " + *named + ", but the key " +
+                     principal.access_key_id + " belongs to " +
+                     context.account);
+      }
+      return MnsErrorStatus(StatusCode::kPermissionDenied, "AccessDenied");
+    }
+    context.account = *named;
+  }
   // Temporary credentials open one queue (spec alicom §3).
   const std::string resource =
       !context.names.queue.empty()   ? "queues/" + context.names.queue

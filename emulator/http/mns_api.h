@@ -9,7 +9,9 @@
 #define MNS_EMULATOR_HTTP_MNS_API_H_
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "emulator/http/mns_auth.h"
 #include "emulator/http/request_facts.h"
@@ -42,6 +44,10 @@ struct MnsWireSettings {
   std::string expired_token_code = "SecurityTokenExpired";
   int expired_token_status = 403;
 };
+
+// The account a virtual host names: "123" for 123.mns.cn-hangzhou.aliyuncs.com
+// (a port may follow); nullopt for any other host.
+std::optional<std::string> AccountOfMnsHost(std::string_view host);
 
 struct MnsApiOptions {
   AuthMode auth = AuthMode::kStrict;

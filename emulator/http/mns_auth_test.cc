@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "emulator/http/mns_api.h"
 #include "mns/common/testing/signing_vectors.h"
 
 namespace mns::emulator {
@@ -47,6 +48,27 @@ TEST(MnsAuthTest, ParsesAuthorizationHeader) {
   EXPECT_FALSE(ParseMnsAuthorization("Bearer x:y").has_value());
   EXPECT_FALSE(ParseMnsAuthorization("MNS :sig").has_value());
   EXPECT_FALSE(ParseMnsAuthorization("MNS ak:").has_value());
+}
+
+}  // namespace
+}  // namespace mns::emulator
+
+namespace mns::emulator {
+namespace {
+
+TEST(AccountOfMnsHostTest, TakesTheAccountFromTheCloudsHostNames) {
+  EXPECT_EQ(AccountOfMnsHost("1234.mns.cn-hangzhou.aliyuncs.com"), "1234");
+  EXPECT_EQ(AccountOfMnsHost("1234.mns.cn-hangzhou-internal.aliyuncs.com:443"),
+            "1234");
+  EXPECT_EQ(AccountOfMnsHost("1234.MNS.cn-hangzhou.AliyunCS.com"), "1234");
+  for (const char* other :
+       {"127.0.0.1:9876", "localhost", "mns.cn-hangzhou.aliyuncs.com",
+        ".mns.cn-hangzhou.aliyuncs.com", "1234.mns..aliyuncs.com",
+        "1234.mns.aliyuncs.com", "a.b.mns.cn-hangzhou.aliyuncs.com",
+        "1234.mns.cn-hangzhou.aliyuncs.com.evil.example",
+        "dybaseapi.aliyuncs.com"}) {
+    EXPECT_EQ(AccountOfMnsHost(other), std::nullopt) << other;
+  }
 }
 
 }  // namespace

@@ -112,10 +112,18 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
       server->faults_.get(), server->journal_.get(), [self] { self->Reset(); },
       c.control_token);
 
+  if (c.tls.serves_https()) {
+    MNS_ASSIGN_OR_RETURN(
+        server->tls_identity_,
+        LoadOrCreateTlsIdentity(c.tls.identity, server->real_clock_.Now()));
+  }
   auto front_end = HttpFrontEnd::Start(
       HttpFrontEndOptions{
           .host = c.host,
           .port = c.port,
+          .port_tls = c.tls.enabled,
+          .tls_port = c.tls.port.value_or(-1),
+          .tls_identity = server->tls_identity_.server,
           .max_body_bytes = c.max_request_bytes,
           .max_header_bytes = c.max_header_bytes,
           .max_header_count = c.max_header_count,
@@ -161,7 +169,14 @@ void Server::Stop() {
 }
 
 std::string Server::address() const {
-  return "http://" + config_.host + ":" + std::to_string(port_);
+  return (config_.tls.enabled ? "https://" : "http://") + config_.host + ":" +
+         std::to_string(port_);
+}
+
+std::string Server::tls_address() const {
+  if (!front_end_ || front_end_->tls_port() < 0) return "";
+  return "https://" + config_.host + ":" +
+         std::to_string(front_end_->tls_port());
 }
 
 HttpResponse Server::Route(const HttpRequest& request) {

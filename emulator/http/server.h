@@ -38,8 +38,14 @@ class Server {
   void Stop();
 
   int port() const { return port_; }
-  // "http://127.0.0.1:PORT"
+  // "http://127.0.0.1:PORT", or https:// when the port speaks HTTPS.
   std::string address() const;
+  // "https://127.0.0.1:TLS_PORT" for the HTTPS port beside a plain one; ""
+  // without one.
+  std::string tls_address() const;
+  // The certificate HTTPS is served with, and the CA file clients should
+  // trust ("" with the user's own pair or without HTTPS).
+  const TlsIdentity& tls_identity() const { return tls_identity_; }
   const EmulatorConfig& config() const { return config_; }
   SimulatedClock& clock() { return *clock_; }
   QueueService& queues() { return *queues_; }
@@ -108,6 +114,7 @@ class Server {
   std::unique_ptr<ControlApi> control_;
   std::unique_ptr<FaultRuleSet> faults_;
   std::unique_ptr<RequestJournal> journal_;
+  TlsIdentity tls_identity_;
   std::unique_ptr<HttpFrontEnd> front_end_;
   int port_ = 0;
 

@@ -4,6 +4,7 @@
 #define MNS_CLIENT_OPTIONS_H_
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,16 @@ struct ClientOptions {
   // Message bodies are base64-encoded on send and decoded on receive, as the
   // Java and Python SDKs do by default; false sends and returns them raw.
   bool base64_bodies = true;
+  // HTTPS: a PEM file of the CAs to trust instead of the system's (the
+  // emulator's generated ca.pem, say). Empty: the system's store, which
+  // SSL_CERT_FILE may point elsewhere. The certificate and the host name are
+  // always verified.
+  std::string ca_file;
+  // Connect to these addresses instead of resolving these host names, as
+  // curl --resolve does: {{"dybaseapi.aliyuncs.com", "127.0.0.1"}}. The host
+  // name still goes in Host, in the TLS server name and in the certificate
+  // check, so the endpoint reads as in the cloud.
+  std::map<std::string, std::string> resolve;
   // Where backoff waits and token expiry are measured; the real clock when
   // null.
   std::shared_ptr<Clock> clock;
