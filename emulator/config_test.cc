@@ -139,6 +139,12 @@ TEST(ConfigTest, IntegersOutsideTheirFieldsRangeAreErrorsNotTruncated) {
                "$.keep_alive_seconds");
   expect_error(R"({"max_header_count": -1})", "$.max_header_count");
   expect_error(R"({"seed": -1})", "$.seed");
+  expect_error(R"({"tls": {"port": 70000}})", "$.tls.port: must be 0..65535");
+  expect_error(R"({"tls": {"names": "e.test"}})",
+               "$.tls.names: must be an array");
+  expect_error(R"({"tls": {"names": [1]}})", "$.tls.names: must hold strings");
+  expect_error(R"({"tls": {"dir": ""}})", "$.tls.dir: must name a directory");
+  expect_error(R"({"tls": {"enable": true}})", "$.tls.enable: unknown field");
   expect_error(R"({"alicom": {"max_records": 0}})",
                "$.alicom.max_records: must be positive");
   expect_error(R"({"alicom": {"max_pending_reports": -5}})",
@@ -162,6 +168,7 @@ TEST(ConfigTest, PrintedConfigParsesBackToTheSameConfig) {
     "alicom": {"templates": {"SMS_1": "x${code}"}, "sign_names": ["s"],
                "rules": [{"phone": "138*", "outcome": "failed", "err_code": "E"}]},
     "topics": {"allowed_hosts": ["*.example"], "http_timeout_ms": 900},
+    "tls": {"port": 9443, "dir": "/tmp/t", "regions": ["cn-shanghai"], "names": ["e.test"]},
     "faults": [{"operation": "ReceiveMessage", "times": 2, "error": "InternalError"}],
     "log_level": "debug"
   })");
@@ -172,6 +179,8 @@ TEST(ConfigTest, PrintedConfigParsesBackToTheSameConfig) {
   EXPECT_EQ(ConfigToJson(*again, false), printed);
   EXPECT_EQ(printed["topics"]["allowed_hosts"][0], "*.example");
   EXPECT_EQ(printed["faults"][0]["times"], 2);
+  EXPECT_EQ(printed["tls"]["port"], 9443);
+  EXPECT_EQ(printed["tls"]["regions"][0], "cn-shanghai");
   // Masked: no secret appears.
   const std::string masked = ConfigToJson(*config, true).dump();
   EXPECT_THAT(masked, testing::Not(HasSubstr("\"s\"}")));

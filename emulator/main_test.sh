@@ -111,4 +111,57 @@ grep -q '"seed": 42' "$dir/out" || fail "--print-config: no seed from the enviro
 grep -q '"control_token": "\*\*\*\*"' "$dir/out" || fail "--print-config: the token is not masked"
 if grep -q 's3cret\|mns-emulator-secret' "$dir/out"; then fail "--print-config shows a secret"; fi
 echo "ok - --print-config, secrets masked"
-echo "9 passed, 0 failed"
+
+# HTTPS: the ready line names https:// and the CA; --tls-port serves both.
+ready() { for _ in $(seq 100); do grep -q 'listening on http' "$dir/out" && break; sleep 0.05; done; }
+start --tls --tls-dir "$dir/tls"
+ready
+grep -q "^mns-emulator listening on https://127.0.0.1:$port (trust the CA in $dir/tls/ca.pem)$" "$dir/out" \
+  || fail "--tls: ready line $(cat "$dir/out")"
+curl -sf --cacert "$dir/tls/ca.pem" "https://127.0.0.1:$port/_emulator/health" > /dev/null \
+  || fail "--tls: no HTTPS with the CA"
+curl -sf --cacert "$dir/tls/ca.pem" --resolve "dybaseapi.aliyuncs.com:$port:127.0.0.1" \
+  "https://dybaseapi.aliyuncs.com:$port/_emulator/health" > /dev/null \
+  || fail "--tls: the certificate does not name dybaseapi.aliyuncs.com"
+if curl -sf "https://127.0.0.1:$port/_emulator/health" > /dev/null 2>&1; then
+  fail "--tls: trusted without the CA"
+fi
+stop
+MNS_EMULATOR_TLS_PORT=0 MNS_EMULATOR_TLS_DIR="$dir/tls" MNS_EMULATOR_TLS_NAME=emulator.test,10.1.2.3 start
+ready
+tls_port=$(sed -n 's|^mns-emulator listening on https://127.0.0.1:\([0-9]*\) .*|\1|p' "$dir/out")
+[ -n "$tls_port" ] || fail "--tls-port: no HTTPS line in $(cat "$dir/out")"
+[ "$(status_of GET /_emulator/health)" = 200 ] || fail "--tls-port: plain HTTP is gone"
+curl -sf --cacert "$dir/tls/ca.pem" --resolve "emulator.test:$tls_port:127.0.0.1" \
+  "https://emulator.test:$tls_port/_emulator/health" > /dev/null \
+  || fail "MNS_EMULATOR_TLS_NAME: emulator.test is not covered"
+stop
+echo "ok - --tls and --tls-port, from flags and the environment"
+
+# Bad TLS input: one line naming the file or port, exit 2.
+tls_fails() {  # tls_fails "expected message" args...
+  local expected="$1"; shift
+  set +e
+  "$emulator" --port 0 "$@" > /dev/null 2> "$dir/err"; status=$?
+  set -e
+  [ "$status" -eq 2 ] || fail "exit status $status for: $*"
+  [ "$(wc -l < "$dir/err")" -eq 1 ] || fail "not one line for $*: $(cat "$dir/err")"
+  grep -qF "$expected" "$dir/err" || fail "for $*: $(cat "$dir/err"), not $expected"
+}
+touch "$dir/a-file"
+tls_fails "cannot use --tls-dir $dir/a-file/tls: Not a directory" --tls --tls-dir "$dir/a-file/tls"
+mkdir -p "$dir/broken" && echo junk > "$dir/broken/ca.pem" && echo junk > "$dir/broken/ca-key.pem"
+tls_fails "$dir/broken/ca.pem holds no PEM certificate" --tls --tls-dir "$dir/broken"
+mkdir -p "$dir/other"
+start --tls --tls-dir "$dir/other"; stop
+tls_fails "the certificate $dir/tls/server.pem does not match the key $dir/other/server-key.pem" \
+  --tls --tls-cert "$dir/tls/server.pem" --tls-key "$dir/other/server-key.pem"
+tls_fails "cannot read $dir/missing.pem" --tls --tls-cert "$dir/missing.pem" --tls-key "$dir/tls/server-key.pem"
+tls_fails "bad --tls-name \"no spaces\"" --tls --tls-dir "$dir/tls" --tls-name "no spaces"
+tls_fails "with --tls, --port speaks HTTPS already" --tls --tls-port 0
+start
+tls_fails "cannot listen on 127.0.0.1:$port: Address already in use" --tls-port "$port" --tls-dir "$dir/tls"
+tls_fails "cannot listen on 127.0.0.1:$port: Address already in use" --port "$port"
+stop
+echo "ok - bad TLS input and a port in use: one line, exit 2"
+echo "11 passed, 0 failed"

@@ -53,6 +53,11 @@ Alicom queue, prints each one and deletes it. Stops on Ctrl-C.
   --access-key-id ID       default $ALICOM_ACCESS_KEY_ID, else the emulator's
   --access-key-secret KEY  default $ALICOM_ACCESS_KEY_SECRET, else the
                            emulator's
+  --ca-file FILE           HTTPS: trust the CAs in FILE (the emulator's
+                           ca.pem with --tls); default $ALICOM_CA_FILE, else
+                           the system's
+  --resolve HOST=ADDR,...  reach HOST at ADDR, in this process only (the
+                           cloud's names at an emulator)
   --wait S                 long-poll seconds, 1..30; default 30
   --max N                  exit after N receipts; default: run until Ctrl-C
   --json                   one JSON object per line
@@ -165,7 +170,7 @@ int main(int argc, char** argv) {
           argc, argv, {"json"},
           {"type", "queue", "uid", "pop-endpoint", "mns-endpoint",
            "access-key-id", "access-key-secret", "wait", "max", "sends-file",
-           "receipt-deadline", "clock-url"},
+           "receipt-deadline", "clock-url", "ca-file", "resolve"},
           args)) {
     return Usage(*problem);
   }
@@ -213,10 +218,16 @@ int main(int argc, char** argv) {
       args.Get("access-key-id", "ALICOM_ACCESS_KEY_ID", "mns-emulator-key"),
       args.Get("access-key-secret", "ALICOM_ACCESS_KEY_SECRET",
                "mns-emulator-secret"));
-  auto alicom = std::make_shared<mns::AlicomClient>(mns::ClientOptions{
-      .endpoint = args.Get("pop-endpoint", "ALICOM_POP_ENDPOINT",
-                           "http://127.0.0.1:9876"),
-      .credentials = keys});
+  mns::ClientOptions https;
+  if (auto problem =
+          mns::tools::ApplyHttpsFlags(args, "ALICOM_CA_FILE", https)) {
+    return Usage(*problem);
+  }
+  mns::ClientOptions pop_options = https;
+  pop_options.endpoint =
+      args.Get("pop-endpoint", "ALICOM_POP_ENDPOINT", "http://127.0.0.1:9876");
+  pop_options.credentials = keys;
+  auto alicom = std::make_shared<mns::AlicomClient>(pop_options);
   auto tokens = std::make_shared<mns::AlicomTokenProvider>(
       alicom, type, mns::AlicomTokenProvider::Options{});
   // Fail fast on a wrong key or endpoint rather than retrying forever.
@@ -225,10 +236,11 @@ int main(int argc, char** argv) {
               << mns::tools::DescribeError(first.status()) << "\n";
     return 1;
   }
-  auto mns_client = std::make_shared<mns::MnsClient>(mns::ClientOptions{
-      .endpoint = args.Get("mns-endpoint", "ALICOM_MNS_ENDPOINT",
-                           "http://127.0.0.1:9876"),
-      .credentials = tokens});
+  mns::ClientOptions mns_options = https;
+  mns_options.endpoint =
+      args.Get("mns-endpoint", "ALICOM_MNS_ENDPOINT", "http://127.0.0.1:9876");
+  mns_options.credentials = tokens;
+  auto mns_client = std::make_shared<mns::MnsClient>(mns_options);
 
   // Compensation's clock: the emulator's when asked, else the system's.
   std::shared_ptr<mns::Clock> deadline_clock;

@@ -130,6 +130,57 @@ TEST_F(AlicomReceiveTest, AWrongKeyFailsWithTheGatewaysCode) {
                         "matched with our calculation."));
 }
 
+// Code written for the cloud, pointed at an emulator with --tls: the
+// cloud's host names, the emulator's CA.
+TEST_F(AlicomReceiveTest, ReceivesOverHttpsFromTheCloudsHostNames) {
+  emulator::EmulatorConfig config = emulator::DefaultConfig();
+  config.port = 0;
+  config.tls.enabled = true;
+  config.tls.identity.dir = (dir_ / "tls").string();
+  auto https = emulator::Server::Start(config);
+  ASSERT_TRUE(https.ok()) << https.status();
+  const std::string ca_file = (*https)->tls_identity().ca_file;
+  AlicomClient sender(ClientOptions{.endpoint = (*https)->address(),
+                                    .credentials = DefaultKeys(),
+                                    .ca_file = ca_file});
+  ASSERT_TRUE(sender
+                  .SendSms({.phone_numbers = {"13800000000"},
+                            .sign_name = "阿里云",
+                            .template_code = "SMS_1"})
+                  .ok());
+  (*https)->clock().Advance(Duration(2000));
+  const std::string port = std::to_string((*https)->port());
+  const std::string mns_host =
+      std::string(kAlicomAccount) + ".mns.cn-hangzhou.aliyuncs.com";
+  const std::vector<std::string> cloud = {
+      "--pop-endpoint",
+      "https://dybaseapi.aliyuncs.com:" + port,
+      "--mns-endpoint",
+      "https://" + mns_host + ":" + port,
+      "--resolve",
+      "dybaseapi.aliyuncs.com=127.0.0.1," + mns_host + "=127.0.0.1",
+      "--max",
+      "1",
+      "--wait",
+      "1"};
+
+  std::vector<std::string> untrusting = cloud;
+  EXPECT_EQ(Exit(Spawn(untrusting), std::chrono::seconds(20)), 1);
+  EXPECT_THAT(Read("err"),
+              HasSubstr("the server's TLS certificate is not trusted "
+                        "(self-signed certificate in certificate chain)"));
+
+  std::vector<std::string> trusting = cloud;
+  trusting.insert(trusting.end(), {"--ca-file", ca_file});
+  EXPECT_EQ(Exit(Spawn(trusting), std::chrono::seconds(20)), 0) << Read("err");
+  EXPECT_THAT(Read("out"), HasSubstr("SmsReport 13800000000  delivered"));
+
+  std::vector<std::string> bad = cloud;
+  bad.insert(bad.end(), {"--resolve", "dybaseapi.aliyuncs.com"});
+  EXPECT_EQ(Exit(Spawn(bad), std::chrono::seconds(20)), 2);
+  EXPECT_THAT(Read("err"), HasSubstr("--resolve takes HOST=ADDRESS"));
+}
+
 TEST_F(AlicomReceiveTest, RefusesAnUnknownFlagOrAMissingValueWithUsage) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--bogus", "1"},

@@ -3,6 +3,7 @@
 #ifndef MNS_CLIENT_TOOLS_COMMAND_LINE_H_
 #define MNS_CLIENT_TOOLS_COMMAND_LINE_H_
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "mns/common/status.h"
+#include "mns/options.h"
 
 namespace mns::tools {
 
@@ -61,6 +63,30 @@ inline std::optional<std::string> ParseCommandLine(
     } else {
       out.positional.push_back(arg);
     }
+  }
+  return std::nullopt;
+}
+
+// The HTTPS flags every tool takes: --ca-file FILE (else the variable
+// `ca_env`), the CAs to trust, and --resolve HOST=ADDRESS[,HOST=ADDRESS...],
+// host names to reach at other addresses inside this process only. A
+// message on a bad --resolve.
+inline std::optional<std::string> ApplyHttpsFlags(const CommandLine& args,
+                                                  const char* ca_env,
+                                                  ClientOptions& options) {
+  options.ca_file = args.Get("ca-file", ca_env, "");
+  const std::string resolve = args.Get("resolve", nullptr, "");
+  std::string_view list = resolve;
+  while (!list.empty()) {
+    const std::string_view item = list.substr(0, list.find(','));
+    list.remove_prefix(std::min(list.size(), item.size() + 1));
+    const size_t equals = item.find('=');
+    if (equals == 0 || equals == std::string_view::npos ||
+        equals + 1 == item.size()) {
+      return "--resolve takes HOST=ADDRESS, not \"" + std::string(item) + "\"";
+    }
+    options.resolve[std::string(item.substr(0, equals))] =
+        std::string(item.substr(equals + 1));
   }
   return std::nullopt;
 }

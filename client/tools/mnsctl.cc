@@ -62,6 +62,9 @@ Global flags:
   --access-key-id ID        default $MNS_ACCESS_KEY_ID, else the emulator's
   --access-key-secret KEY   default $MNS_ACCESS_KEY_SECRET, else the emulator's
   --security-token TOKEN    default $MNS_SECURITY_TOKEN
+  --ca-file FILE            HTTPS: trust the CAs in FILE (the emulator's
+                            ca.pem with --tls); default $MNS_CA_FILE
+  --resolve HOST=ADDR,...   reach HOST at ADDR, in this process only
   --raw                     send and show bodies as they are, not base64
   --json                    print JSON
 )";
@@ -467,7 +470,9 @@ int main(int argc, char** argv) {
                                                    "direct-mail",
                                                    "strategy",
                                                    "format",
-                                                   "filter-tag"},
+                                                   "filter-tag",
+                                                   "ca-file",
+                                                   "resolve"},
                                                   args)) {
     return Usage(*problem);
   }
@@ -486,8 +491,12 @@ int main(int argc, char** argv) {
                    "mns-emulator-secret"),
           args.Get("security-token", "MNS_SECURITY_TOKEN", "")),
       .base64_bodies = !args.raw};
-  for (const char* global :
-       {"endpoint", "access-key-id", "access-key-secret", "security-token"}) {
+  if (auto problem =
+          mns::tools::ApplyHttpsFlags(args, "MNS_CA_FILE", options)) {
+    return Usage(*problem);
+  }
+  for (const char* global : {"endpoint", "access-key-id", "access-key-secret",
+                             "security-token", "ca-file", "resolve"}) {
     args.flags.erase(global);
   }
   mns::MnsClient client(options);

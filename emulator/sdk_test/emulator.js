@@ -14,19 +14,24 @@ async function startEmulator(extraArgs = []) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = readline.createInterface({ input: child.stdout });
+  let caFile;
   const address = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('emulator did not start')), 10000);
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
     lines.on('line', (line) => {
-      const match = /^mns-emulator listening on (http:\/\/\S+)$/.exec(line);
+      // The ready line; with --tls it names the CA to trust.
+      const match = /^mns-emulator listening on (https?:\/\/\S+)(?: \(trust the CA in (.+)\))?$/.exec(line);
       if (match) {
         clearTimeout(timer);
+        caFile = match[2];
         resolve(match[1]);
       }
     });
   });
   return {
     address,
+    caFile,
+    port: Number(new URL(address).port),
     // Stops the emulator with SIGTERM; resolves to its exit code (0 when it
     // stopped gracefully).
     async stop() {
