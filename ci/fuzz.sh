@@ -16,9 +16,9 @@ CC=clang CXX=clang++ cmake -S . -B build/fuzz -DMNS_FUZZ=ON \
 cmake --build build/fuzz -j "$(nproc)" --target fuzz_all
 
 mkdir -p build/fuzz/artifacts
-status=0
-for target in "${targets[@]}"; do
-  [ -n "$only" ] && [ "$only" != "$target" ] && continue
+# One target per core at a time: each libFuzzer run is single-threaded.
+run_one() {
+  local target=$1 scratch log execs
   scratch=$(mktemp -d)
   log="build/fuzz/$target.log"
   if ASAN_OPTIONS=detect_leaks=0 "build/fuzz/fuzz/${target}_fuzz" \
@@ -28,11 +28,24 @@ for target in "${targets[@]}"; do
     execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' \
             || sed -n 's/.*#\([0-9]*\).*DONE.*/\1/p' "$log" | tail -1)
     echo "fuzz: $target ran ${execs:-?} inputs clean in ${seconds}s"
+    rm -rf "$scratch"
   else
     echo "fuzz: $target FAILED; see $log and build/fuzz/artifacts/"
     tail -30 "$log"
-    status=1
+    rm -rf "$scratch"
+    return 1
   fi
-  rm -rf "$scratch"
+}
+status=0
+pids=()
+for target in "${targets[@]}"; do
+  [ -n "$only" ] && [ "$only" != "$target" ] && continue
+  if [ ${#pids[@]} -ge "$(nproc)" ]; then
+    wait "${pids[0]}" || status=1
+    pids=("${pids[@]:1}")
+  fi
+  run_one "$target" &
+  pids+=($!)
 done
+for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit $status

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  build-essential cmake pkg-config clang-format curl clang libclang-rt-dev
+  build-essential cmake pkg-config dpkg-dev clang-format curl clang libclang-rt-dev
   libcpp-httplib-dev libboost-dev libssl-dev nlohmann-json3-dev libpugixml-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
 )

@@ -1,7 +1,8 @@
 // HTTP benchmarks: the emulator in-process on loopback, keep-alive, signature
 // checking on (auth strict), driven by signed clients on their own threads.
 //
-//   http_bench [client_threads=2] [seconds_per_run=3] [only=send|receive]
+//   http_bench [client_threads=2] [seconds_per_run=3]
+//              [only=send|receive|faults|metrics]
 //
 // With a third argument it runs only that request against the emulator, for
 // a profiler.
@@ -18,7 +19,10 @@
 //      latency on another connection meanwhile, and how many the request
 //      deadline has cut off after 12 s;
 //   5. signed POP requests: p50/p99 of the first and the last 1,000 of
-//      6,000 (the nonce store must not slow the hot path as it grows).
+//      6,000 (the nonce store must not slow the hot path as it grows);
+//   6. fault rules and the journal (alone: only=faults);
+//   7. a metrics scrape with 1,000,000 messages in a queue (alone:
+//      only=metrics).
 // Figures are recorded in docs/benchmarks.md.
 #include <arpa/inet.h>
 #include <httplib.h>
@@ -469,11 +473,63 @@ void FaultAndJournalSection(int threads, int seconds, int rounds) {
   }
 }
 
+// A scrape of GET /_emulator/metrics with 1,000,000 messages in one queue
+// (a tenth Delayed, some Inactive) and a few hundred request series: the
+// metrics come from counters, so the scrape must not grow with the messages.
+void MetricsSection(int messages) {
+  auto server = StartEmulator();
+  const auto fill_start = Steady::now();
+  for (int i = 0; i < messages; ++i) {
+    SendRequest request{.body = "m"};
+    if (i % 10 == 0) request.delay_seconds = 3600;
+    if (!server->queues().SendMessage(kAccount, "send", request).ok()) {
+      std::fprintf(stderr, "cannot fill the queue\n");
+      std::exit(1);
+    }
+  }
+  const double fill_ms = Ms(Steady::now() - fill_start);
+  MnsTestClient client(server->port());
+  for (int i = 0; i < 1000; ++i) {
+    client.Call("GET", "/queues/send/messages?numOfMessages=16");
+    client.Call("GET", "/queues/q" + std::to_string(i % 50));  // 404s
+  }
+  httplib::Client scraper("127.0.0.1", server->port());
+  scraper.set_keep_alive(true);
+  std::vector<double> over_http, in_process;
+  size_t bytes = 0;
+  for (int i = 0; i < 300; ++i) {
+    auto start = Steady::now();
+    auto reply = scraper.Get("/_emulator/metrics");
+    over_http.push_back(Ms(Steady::now() - start));
+    if (!reply || reply->status != 200) {
+      std::fprintf(stderr, "the scrape failed\n");
+      std::exit(1);
+    }
+    bytes = reply->body.size();
+    start = Steady::now();
+    (void)server->RenderMetrics();
+    in_process.push_back(Ms(Steady::now() - start));
+  }
+  const Summary http = Summarize(over_http);
+  const Summary rendered = Summarize(in_process);
+  std::printf(
+      "7. metrics scrape, %d messages in one queue (filled in %.0f ms), "
+      "%zu bytes:\n"
+      "   over HTTP:   p50 %.3f ms, p99 %.3f ms, max %.3f ms\n"
+      "   in process:  p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
+      messages, fill_ms, bytes, http.p50, http.p99, http.max, rendered.p50,
+      rendered.p99, rendered.max);
+}
+
 }  // namespace mns::emulator
 
 int main(int argc, char** argv) {
   const int threads = argc > 1 ? std::atoi(argv[1]) : 2;
   const int seconds = argc > 2 ? std::atoi(argv[2]) : 3;
+  if (argc > 3 && std::string(argv[3]) == "metrics") {
+    mns::emulator::MetricsSection(1'000'000);
+    return 0;
+  }
   if (argc > 3 && std::string(argv[3]) == "faults") {
     mns::emulator::FaultAndJournalSection(threads, seconds, 3);
     return 0;
@@ -495,5 +551,6 @@ int main(int argc, char** argv) {
   mns::emulator::PopNonceSection(*server, 6000);
   server->Stop();
   mns::emulator::FaultAndJournalSection(threads, seconds, 3);
+  mns::emulator::MetricsSection(1'000'000);
   return 0;
 }

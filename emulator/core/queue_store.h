@@ -52,6 +52,11 @@ class QueueStore {
 
   Status ValidateName(const std::string& name) const;
   bool empty() const { return queues_.empty(); }
+  // Every queue, in name order.
+  template <typename Visit>
+  void ForEach(Visit visit) {
+    for (auto& [name, queue] : queues_) visit(*queue);
+  }
 
  private:
   const QueueSettings* settings_;

@@ -174,6 +174,7 @@ StatusOr<std::string> SmsCenter::Send(const std::string& account,
                               .err_msg = rule->err_msg,
                               .apply_outcome = r == 0,
                               .enqueue = rule->reports > 0});
+      if (rule->reports > 0) ++reports_scheduled_;
     }
   }
   TrimRecords();
@@ -224,6 +225,7 @@ std::vector<DueReport> SmsCenter::TakeDue(TimePoint now) {
         {"out_id", record.out_id},
     };
     due.push_back({record.account, JsonText(body)});
+    ++reports_delivered_;
   }
   return due;
 }

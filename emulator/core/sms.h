@@ -135,6 +135,12 @@ class SmsCenter {
   std::vector<SmsRecord> Outbox(const OutboxFilter& filter) const;
   void ClearOutbox();
 
+  // Receipts scheduled for a queue since start, those taken due since, and
+  // those waiting (metrics). "Never reported" sends schedule none.
+  uint64_t reports_scheduled() const { return reports_scheduled_; }
+  uint64_t reports_delivered() const { return reports_delivered_; }
+  size_t reports_pending() const { return pending_.size(); }
+
   const std::vector<OutcomeRule>& rules() const { return settings_.rules; }
   void SetRules(std::vector<OutcomeRule> rules) {
     settings_.rules = std::move(rules);
@@ -169,6 +175,8 @@ class SmsCenter {
   uint64_t next_record_ = 0;
   std::multiset<Pending> pending_;
   uint64_t next_order_ = 0;
+  uint64_t reports_scheduled_ = 0;
+  uint64_t reports_delivered_ = 0;
 };
 
 // "13800000000" (11 digits from 1), optionally after +86, 0086 or 86.

@@ -7,6 +7,7 @@
 
 #include "emulator/config.h"
 #include "emulator/core/json_text.h"
+#include "emulator/http/metrics.h"
 #include "emulator/http/version.h"
 #include "mns/common/strings.h"
 #include "mns/common/time_format.h"
@@ -75,26 +76,31 @@ std::optional<HttpResponse> ControlApi::Refuse(
 
 // Every control, in one place: adding one is a row and a handler.
 const ControlApi::Route ControlApi::kRoutes[] = {
-    {"GET", "/_emulator/health", &ControlApi::Health},
-    {"POST", "/_emulator/reset", &ControlApi::Reset},
-    {"GET", "/_emulator/clock", &ControlApi::ClockState},
-    {"POST", "/_emulator/clock", &ControlApi::ChangeClock},
-    {"GET", "/_emulator/sms", &ControlApi::Outbox},
-    {"DELETE", "/_emulator/sms", &ControlApi::ClearOutbox},
-    {"POST", "/_emulator/sms/up", &ControlApi::InjectSmsUp},
-    {"GET", "/_emulator/sms/rules", &ControlApi::Rules},
-    {"PUT", "/_emulator/sms/rules", &ControlApi::PutRules},
-    {"POST", "/_emulator/faults", &ControlApi::AddFault},
-    {"GET", "/_emulator/faults", &ControlApi::ListFaults},
-    {"DELETE", "/_emulator/faults", &ControlApi::ClearFaults},
-    {"DELETE", "/_emulator/faults/*", &ControlApi::RemoveFault},
-    {"GET", "/_emulator/requests", &ControlApi::Requests},
-    {"GET", "/_emulator/requests/summary", &ControlApi::RequestSummary},
-    {"DELETE", "/_emulator/requests", &ControlApi::ClearRequests},
-    {"GET", "/_emulator/notifications", &ControlApi::Notifications},
-    {"DELETE", "/_emulator/notifications", &ControlApi::ClearNotifications},
+    {"GET", "/_emulator/health", &ControlApi::Health, "GetHealth"},
+    {"GET", "/_emulator/metrics", &ControlApi::Metrics, "GetMetrics"},
+    {"POST", "/_emulator/reset", &ControlApi::Reset, "Reset"},
+    {"GET", "/_emulator/clock", &ControlApi::ClockState, "GetClock"},
+    {"POST", "/_emulator/clock", &ControlApi::ChangeClock, "ChangeClock"},
+    {"GET", "/_emulator/sms", &ControlApi::Outbox, "ListOutbox"},
+    {"DELETE", "/_emulator/sms", &ControlApi::ClearOutbox, "ClearOutbox"},
+    {"POST", "/_emulator/sms/up", &ControlApi::InjectSmsUp, "InjectSmsUp"},
+    {"GET", "/_emulator/sms/rules", &ControlApi::Rules, "GetSmsRules"},
+    {"PUT", "/_emulator/sms/rules", &ControlApi::PutRules, "PutSmsRules"},
+    {"POST", "/_emulator/faults", &ControlApi::AddFault, "AddFault"},
+    {"GET", "/_emulator/faults", &ControlApi::ListFaults, "ListFaults"},
+    {"DELETE", "/_emulator/faults", &ControlApi::ClearFaults, "ClearFaults"},
+    {"DELETE", "/_emulator/faults/*", &ControlApi::RemoveFault, "RemoveFault"},
+    {"GET", "/_emulator/requests", &ControlApi::Requests, "ListRequests"},
+    {"GET", "/_emulator/requests/summary", &ControlApi::RequestSummary,
+     "SummarizeRequests"},
+    {"DELETE", "/_emulator/requests", &ControlApi::ClearRequests,
+     "ClearRequests"},
+    {"GET", "/_emulator/notifications", &ControlApi::Notifications,
+     "ListNotifications"},
+    {"DELETE", "/_emulator/notifications", &ControlApi::ClearNotifications,
+     "ClearNotifications"},
     {"GET", "/_emulator/notifications/certificate.pem",
-     &ControlApi::SigningCertificate},
+     &ControlApi::SigningCertificate, "GetSigningCertificate"},
 };
 
 namespace {
@@ -108,13 +114,25 @@ bool PathMatches(std::string_view pattern, std::string_view path) {
 
 }  // namespace
 
-HttpResponse ControlApi::Handle(const HttpRequest& request) const {
-  if (auto refused = Refuse(request)) return *std::move(refused);
+const ControlApi::Route* ControlApi::FindRoute(const HttpRequest& request) {
   for (const Route& route : kRoutes) {
     if (route.method == request.method &&
         PathMatches(route.path, request.path())) {
-      return (this->*(route.handler))(request);
+      return &route;
     }
+  }
+  return nullptr;
+}
+
+std::string_view ControlApi::OperationOf(const HttpRequest& request) {
+  const Route* route = FindRoute(request);
+  return route ? route->operation : "unknown";
+}
+
+HttpResponse ControlApi::Handle(const HttpRequest& request) const {
+  if (auto refused = Refuse(request)) return *std::move(refused);
+  if (const Route* route = FindRoute(request)) {
+    return (this->*(route->handler))(request);
   }
   return JsonError(
       404, "no control " + request.method + " " + std::string(request.path()));
@@ -122,6 +140,13 @@ HttpResponse ControlApi::Handle(const HttpRequest& request) const {
 
 HttpResponse ControlApi::Health(const HttpRequest&) const {
   return Json(200, {{"status", "ok"}, {"version", EmulatorVersion()}});
+}
+
+HttpResponse ControlApi::Metrics(const HttpRequest&) const {
+  if (!metrics_) return JsonError(404, "no metrics in this emulator");
+  HttpResponse response{.body = metrics_()};
+  response.SetHeader("Content-Type", PrometheusText::kContentType);
+  return response;
 }
 
 HttpResponse ControlApi::Reset(const HttpRequest&) const {

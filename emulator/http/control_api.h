@@ -24,16 +24,19 @@ class ControlApi {
   // control request. Pointers must outlive this.
   ControlApi(SimulatedClock* clock, AlicomService* alicom, TopicService* topics,
              FaultRuleSet* faults, RequestJournal* journal,
-             std::function<void()> reset, std::string control_token = "")
+             std::function<void()> reset, std::string control_token = "",
+             std::function<std::string()> metrics = nullptr)
       : clock_(clock),
         alicom_(alicom),
         topics_(topics),
         faults_(faults),
         journal_(journal),
         reset_(std::move(reset)),
-        control_token_(std::move(control_token)) {}
+        control_token_(std::move(control_token)),
+        metrics_(std::move(metrics)) {}
 
   // GET  /_emulator/health -> {"status":"ok"}
+  // GET  /_emulator/metrics -> the Prometheus text format (metrics.h)
   // POST /_emulator/reset  -> drops all queues and messages, recreates the
   //                           configured queues
   // GET  /_emulator/clock  -> {"now_ms":..,"now":"..Z","frozen":..}
@@ -68,6 +71,9 @@ class ControlApi {
   // or PUT whose Content-Type is not application/json 415 (browsers send
   // text/plain cross-origin without asking first).
   HttpResponse Handle(const HttpRequest& request) const;
+  // The control's name for the metrics ("AddFault"), or "unknown" for a
+  // path nobody serves: a scanner cannot add series without end.
+  static std::string_view OperationOf(const HttpRequest& request);
 
   // {"error": message} with `status`.
   HttpResponse ErrorResponse(int status, const std::string& message) const;
@@ -78,12 +84,15 @@ class ControlApi {
     std::string_view method;
     std::string_view path;  // a trailing "/*" takes one more segment
     Handler handler;
+    std::string_view operation;  // its name in the metrics
   };
+  static const Route* FindRoute(const HttpRequest& request);
   static const Route kRoutes[];
 
   // The guard's answer, if it refuses `request`.
   std::optional<HttpResponse> Refuse(const HttpRequest& request) const;
   HttpResponse Health(const HttpRequest& request) const;
+  HttpResponse Metrics(const HttpRequest& request) const;
   HttpResponse Reset(const HttpRequest& request) const;
   HttpResponse ClockState(const HttpRequest& request) const;
   HttpResponse ChangeClock(const HttpRequest& request) const;
@@ -110,6 +119,7 @@ class ControlApi {
   RequestJournal* journal_;
   std::function<void()> reset_;
   const std::string control_token_;
+  const std::function<std::string()> metrics_;
 };
 
 }  // namespace mns::emulator

@@ -92,6 +92,7 @@ class HttpFrontEnd::Impl {
   void Stop();
   int port() const { return port_; }
   int tls_port() const { return tls_port_; }
+  size_t open_connections() const { return connections_; }
 
   // Used by sessions.
   const HttpFrontEndOptions& options() const { return options_; }
@@ -669,5 +670,9 @@ void HttpFrontEnd::Stop() { impl_->Stop(); }
 int HttpFrontEnd::port() const { return impl_->port(); }
 
 int HttpFrontEnd::tls_port() const { return impl_->tls_port(); }
+
+size_t HttpFrontEnd::open_connections() const {
+  return impl_->open_connections();
+}
 
 }  // namespace mns::emulator

@@ -101,6 +101,8 @@ class HttpFrontEnd {
   int port() const;
   // The HTTPS port beside port(), or -1.
   int tls_port() const;
+  // Connections open now, on every port.
+  size_t open_connections() const;
 
   class Impl;
 

@@ -44,6 +44,10 @@ class PopApi {
   // The action and access key of `request`, without carrying it out or
   // checking its signature.
   static RequestFacts Describe(const HttpRequest& request);
+  // Whether `action` is one this emulator carries out.
+  static bool Serves(std::string_view action) {
+    return FindAction(action) != nullptr;
+  }
 
   // A gateway error the HTTP front end found before the request reached
   // Handle() (a body over the cap, a bad framing), in POP's own shape: JSON,

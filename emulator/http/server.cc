@@ -110,7 +110,10 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   server->control_ = std::make_unique<ControlApi>(
       server->clock_.get(), server->alicom_.get(), server->topics_.get(),
       server->faults_.get(), server->journal_.get(), [self] { self->Reset(); },
-      c.control_token);
+      c.control_token, [self] { return self->RenderMetrics(); });
+  server->queues_->SetWakeObserver([self](std::chrono::nanoseconds latency) {
+    self->metrics_.RecordWake(latency);
+  });
 
   if (c.tls.serves_https()) {
     MNS_ASSIGN_OR_RETURN(
@@ -179,6 +182,71 @@ std::string Server::tls_address() const {
          std::to_string(front_end_->tls_port());
 }
 
+std::string Server::RenderMetrics() {
+  PrometheusText out;
+  metrics_.Write(out);
+  auto gauge = [&](const char* name, const char* type, const char* help,
+                   double value) {
+    out.Family(name, type, help);
+    out.Sample(name, {}, value);
+  };
+  gauge("mns_emulator_parked_receives", "gauge",
+        "Receives parked in a long poll now.",
+        static_cast<double>(queues_->ParkedReceives()));
+  gauge("mns_emulator_open_connections", "gauge",
+        "Client connections open now, on every port.",
+        static_cast<double>(front_end_ ? front_end_->open_connections() : 0));
+
+  out.Family("mns_emulator_messages", "gauge",
+             "Messages by account, queue and state (Active: receivable now; "
+             "Inactive: received and invisible; Delayed: not yet visible).");
+  for (const QueueService::QueueGauge& queue : queues_->AllQueueCounts()) {
+    for (const auto& [state, count] :
+         {std::pair{"Active", queue.counts.active},
+          std::pair{"Inactive", queue.counts.inactive},
+          std::pair{"Delayed", queue.counts.delayed}}) {
+      out.Sample("mns_emulator_messages",
+                 {{"account", queue.account},
+                  {"queue", queue.queue},
+                  {"state", state}},
+                 static_cast<double>(count));
+    }
+  }
+
+  const AlicomService::ReceiptCounts receipts = alicom_->Receipts();
+  gauge("mns_emulator_receipts_scheduled_total", "counter",
+        "SMS receipts (SmsReport) scheduled for a queue, by SendSms and the "
+        "outcome rules.",
+        static_cast<double>(receipts.scheduled));
+  gauge("mns_emulator_receipts_delivered_total", "counter",
+        "SMS receipts delivered into their queue.",
+        static_cast<double>(receipts.delivered));
+  gauge("mns_emulator_receipts_pending", "gauge",
+        "SMS receipts scheduled and not yet due.",
+        static_cast<double>(receipts.pending));
+
+  const CredentialStore::TokenCounts tokens =
+      credentials_.Tokens(clock_->Now());
+  gauge("mns_emulator_tokens_issued_total", "counter",
+        "Temporary tokens issued by QueryTokenForMnsQueue.",
+        static_cast<double>(tokens.issued));
+  // A gauge: moving the emulator's clock back un-expires tokens.
+  gauge("mns_emulator_tokens_expired", "gauge",
+        "Of the tokens issued, those past their ExpireTime on the emulator's "
+        "clock now.",
+        static_cast<double>(tokens.expired));
+
+  out.Family("mns_emulator_fault_rule_fired_total", "counter",
+             "Times each fault rule in force fired, by rule id and action.");
+  for (const FaultRule& rule : faults_->List()) {
+    out.Sample("mns_emulator_fault_rule_fired_total",
+               {{"rule", std::to_string(rule.id)},
+                {"action", FaultActionName(rule.action)}},
+               static_cast<double>(rule.fired));
+  }
+  return out.text();
+}
+
 HttpResponse Server::Route(const HttpRequest& request) {
   return *Serve(request, /*may_wait=*/true);
 }
@@ -207,8 +275,12 @@ RequestFacts Server::Describe(const HttpRequest& request) {
 std::optional<HttpResponse> Server::Serve(const HttpRequest& request,
                                           bool may_wait) {
   if (request.path().starts_with("/_emulator/")) {
+    const auto started = std::chrono::steady_clock::now();
     HttpResponse response = control_->Handle(request);
     Stamp(response);
+    metrics_.RecordRequest(
+        "control", std::string(ControlApi::OperationOf(request)),
+        response.status, "", std::chrono::steady_clock::now() - started);
     return response;
   }
   // A request the front end moved to a worker carries on where it stopped.
@@ -226,13 +298,10 @@ std::optional<HttpResponse> Server::Serve(const HttpRequest& request,
     in_flight = std::move(*resumed);
   } else {
     in_flight.started = real_clock_.Now();
-    // Reading what a request is costs a little; with no rule, no journal
-    // and no log nobody needs it.
-    const bool rules = !faults_->empty();
-    if (rules || journal_->capacity() > 0 || config_.log_requests) {
-      in_flight.facts = Describe(request);
-    }
-    if (rules) in_flight.fault = faults_->Fire(in_flight.facts);
+    in_flight.started_steady = std::chrono::steady_clock::now();
+    // The metrics, the journal, the log and the fault rules all need it.
+    in_flight.facts = Describe(request);
+    if (!faults_->empty()) in_flight.fault = faults_->Fire(in_flight.facts);
   }
   auto defer = [&]() -> std::optional<HttpResponse> {
     std::lock_guard<std::mutex> lock(in_flight_mutex_);
@@ -315,6 +384,17 @@ void Server::SleepUnlessStopping(Duration duration) {
 
 void Server::Record(const HttpRequest& request, InFlight in_flight,
                     const HttpResponse& response) {
+  // Only what the emulator serves names a series: a client sending
+  // Action=<anything> or a path nobody serves must not add series without
+  // end.
+  const std::string& operation = in_flight.facts.operation;
+  const bool served = in_flight.facts.protocol == "pop"
+                          ? PopApi::Serves(operation)
+                          : !operation.empty();
+  metrics_.RecordRequest(
+      in_flight.facts.protocol, served ? operation : "unknown", response.status,
+      response.error_code,
+      std::chrono::steady_clock::now() - in_flight.started_steady);
   if (!in_flight.fault && journal_->capacity() == 0 && !config_.log_requests) {
     return;
   }

@@ -16,6 +16,7 @@
 #include "emulator/http/faults.h"
 #include "emulator/http/http_front_end.h"
 #include "emulator/http/journal.h"
+#include "emulator/http/metrics.h"
 #include "emulator/http/mns_api.h"
 #include "emulator/http/pop_api.h"
 #include "emulator/service/alicom_service.h"
@@ -65,6 +66,10 @@ class Server {
   // Route() when it need not wait; nullopt for a receive that would park.
   std::optional<HttpResponse> RouteWithoutWaiting(const HttpRequest& request);
 
+  // What GET /_emulator/metrics answers: the request metrics, then the
+  // gauges read from their owners' counters.
+  std::string RenderMetrics();
+
  private:
   explicit Server(EmulatorConfig config);
   Status CreateConfiguredQueues();
@@ -74,6 +79,7 @@ class Server {
   struct InFlight {
     RequestFacts facts;
     TimePoint started;
+    std::chrono::steady_clock::time_point started_steady;
     std::optional<FiredFault> fault;
   };
   // Route() and RouteWithoutWaiting(): nullopt only when `may_wait` is false
@@ -101,6 +107,8 @@ class Server {
   std::optional<DeliveryFault> DeliveryFaultFor(const DeliveryFacts& facts);
 
   EmulatorConfig config_;
+  // Before the services whose observers feed it, so that it outlives them.
+  RequestMetrics metrics_;
   std::unique_ptr<SimulatedClock> clock_;
   SystemClock real_clock_;
   Random random_;       // ids and handles of messages, BizIds

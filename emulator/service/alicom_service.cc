@@ -189,6 +189,13 @@ void AlicomService::Enqueue(const std::string& uid,
   }
 }
 
+AlicomService::ReceiptCounts AlicomService::Receipts() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {.scheduled = sms_.reports_scheduled(),
+          .delivered = sms_.reports_delivered(),
+          .pending = sms_.reports_pending()};
+}
+
 void AlicomService::DeliverDue() {
   std::lock_guard<std::mutex> delivering(deliver_mutex_);
   std::vector<DueReport> due;

@@ -84,6 +84,13 @@ class AlicomService {
   std::vector<OutcomeRule> Rules();
   void SetRules(std::vector<OutcomeRule> rules);
 
+  struct ReceiptCounts {
+    uint64_t scheduled = 0;  // since start, for a queue
+    uint64_t delivered = 0;  // since start, into their queues
+    size_t pending = 0;      // due later
+  };
+  ReceiptCounts Receipts();
+
   // Delivers every receipt due by now, in due order, and settles its
   // record; returns once they are in their queues.
   void DeliverDue();

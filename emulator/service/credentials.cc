@@ -16,12 +16,25 @@ void CredentialStore::AddTemporary(Principal principal, TimePoint now) {
     const auto& expiry = it->second.expire_time;
     if (expiry && *expiry + std::chrono::hours(24) < now) {
       it = by_key_.erase(it);
+      ++forgotten_;
     } else {
       ++it;
     }
   }
   std::string key = principal.access_key_id;
   by_key_[key] = std::move(principal);
+  ++issued_;
+}
+
+CredentialStore::TokenCounts CredentialStore::Tokens(TimePoint now) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  TokenCounts counts{.issued = issued_, .expired = forgotten_};
+  for (const auto& [key, principal] : by_key_) {
+    if (principal.expire_time && *principal.expire_time <= now) {
+      ++counts.expired;
+    }
+  }
+  return counts;
 }
 
 StatusOr<Principal> CredentialStore::Lookup(

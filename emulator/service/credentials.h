@@ -47,12 +47,22 @@ class CredentialStore {
   // ExpireTime said (the "expire_token" fault). False for an unknown or
   // long-term key.
   bool ExpireTemporary(const std::string& access_key_id, TimePoint now);
+  struct TokenCounts {
+    uint64_t issued = 0;   // since start
+    uint64_t expired = 0;  // of those, expired by `now`
+  };
+  // Counted from the tokens kept (a day past their expiry at most) and
+  // those forgotten since, never from a history of every token.
+  TokenCounts Tokens(TimePoint now) const;
+
   // InvalidAccessKeyId (PermissionDenied) for an unknown key.
   StatusOr<Principal> Lookup(const std::string& access_key_id) const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::string, Principal> by_key_;
+  uint64_t issued_ = 0;
+  uint64_t forgotten_ = 0;  // expired and dropped
 };
 
 }  // namespace mns::emulator

@@ -200,7 +200,7 @@ StatusOr<std::vector<MessageView>> QueueService::ReceiveMessage(
     if (list->empty()) {
       lists->erase(queue);
     } else if (was_front) {
-      list->front()->cv.notify_one();
+      list->front()->Wake();
     }
     list = nullptr;
   };
@@ -215,6 +215,9 @@ StatusOr<std::vector<MessageView>> QueueService::ReceiveMessage(
     std::vector<MessageView> messages = q->Receive(max, now);
     if (!messages.empty()) {
       leave();
+      if (self.woken && wake_observer_) {
+        wake_observer_(std::chrono::steady_clock::now() - *self.woken);
+      }
       // Messages may remain for the next in line (leave() woke it if we were
       // the front; otherwise the front is already awake or will be).
       return messages;
@@ -233,6 +236,7 @@ StatusOr<std::vector<MessageView>> QueueService::ReceiveMessage(
       position = list->insert(list->end(), &self);
       ++parked_;
     }
+    self.woken.reset();  // a wake that found nothing is not the one
     TimePoint wake_at = deadline;
     if (list->front() == &self) {
       if (auto next = q->NextActivation()) wake_at = std::min(wake_at, *next);
@@ -325,13 +329,25 @@ void QueueService::WakeFront(const std::string& account,
   auto a = accounts_.find(account);
   if (a == accounts_.end()) return;
   auto it = a->second->waiters.find(queue);
-  if (it != a->second->waiters.end()) it->second.front()->cv.notify_one();
+  if (it != a->second->waiters.end()) it->second.front()->Wake();
+}
+
+std::vector<QueueService::QueueGauge> QueueService::AllQueueCounts() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const TimePoint now = clock_->Now();
+  std::vector<QueueGauge> gauges;
+  for (auto& [id, account] : accounts_) {
+    account->store.ForEach([&](Queue& queue) {
+      gauges.push_back({id, queue.name(), queue.Counts(now)});
+    });
+  }
+  return gauges;
 }
 
 void QueueService::WakeAll() {
   for (auto& [id, account] : accounts_) {
     for (auto& [queue, list] : account->waiters) {
-      for (Waiter* w : list) w->cv.notify_one();
+      for (Waiter* w : list) w->Wake();
     }
   }
 }

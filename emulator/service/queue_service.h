@@ -12,7 +12,9 @@
 #define MNS_EMULATOR_SERVICE_QUEUE_SERVICE_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -140,9 +142,33 @@ class QueueService {
   // Number of receives parked right now (for tests and benchmarks).
   size_t ParkedReceives() const;
 
+  struct QueueGauge {
+    std::string account;
+    std::string queue;
+    QueueCounts counts;
+  };
+  // Every queue's message counts by state, from the counts each queue keeps
+  // as messages change state: no message is visited.
+  std::vector<QueueGauge> AllQueueCounts();
+
+  // Called, for each parked receive that returns messages after being
+  // woken, with the real time from the wake-up (a send, a release, a clock
+  // jump: what made a message available) to the receive's return. Set
+  // before requests arrive.
+  void SetWakeObserver(std::function<void(std::chrono::nanoseconds)> observer) {
+    wake_observer_ = std::move(observer);
+  }
+
  private:
   struct Waiter {
     std::condition_variable cv;
+    // When it was first woken by an event, for the wake observer.
+    std::optional<std::chrono::steady_clock::time_point> woken;
+
+    void Wake() {
+      if (!woken) woken = std::chrono::steady_clock::now();
+      cv.notify_one();
+    }
   };
   using WaitList = std::list<Waiter*>;
   struct Account {
@@ -171,6 +197,7 @@ class QueueService {
   // with the receives it counts.
   std::atomic<size_t> parked_{0};
   Clock::Subscription time_jumps_;
+  std::function<void(std::chrono::nanoseconds)> wake_observer_;
 };
 
 }  // namespace mns::emulator
