@@ -58,9 +58,8 @@ the Alicom SMS receipt APIs.
 Each option also comes from the environment, as MNS_EMULATOR_ and its name
 in capitals with underscores (MNS_EMULATOR_PORT, MNS_EMULATOR_TLS, …;
 switches take true or false, repeatable options a comma-separated list).
-A flag wins over its variable, and a
-variable over the config file. An MNS_EMULATOR_ variable that names no
-option is an error.
+A flag wins over its variable, and a variable over the config file. An
+MNS_EMULATOR_ variable that names no option is an error.
 )";
 
 std::optional<int> ParsePort(const std::string& text) {

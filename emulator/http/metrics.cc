@@ -26,11 +26,14 @@ void CheckName(std::string_view name, bool label) {
   }
 }
 
-std::string EscapeHelp(std::string_view help) {
+// HELP text escapes \ and newline; a label value escapes " too.
+std::string Escape(std::string_view text, bool quote) {
   std::string out;
-  for (char c : help) {
-    if (c == '\\') {
-      out += "\\\\";
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\\' || (quote && c == '"')) {
+      out += '\\';
+      out += c;
     } else if (c == '\n') {
       out += "\\n";
     } else {
@@ -66,20 +69,7 @@ std::string FormatMetricValue(double value) {
 }
 
 std::string EscapeLabelValue(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return Escape(value, /*quote=*/true);
 }
 
 void PrometheusText::Family(std::string_view name, std::string_view type,
@@ -91,7 +81,7 @@ void PrometheusText::Family(std::string_view name, std::string_view type,
   text_ += "# HELP ";
   text_ += name;
   text_ += ' ';
-  text_ += EscapeHelp(help);
+  text_ += Escape(help, /*quote=*/false);
   text_ += "\n# TYPE ";
   text_ += name;
   text_ += ' ';
