@@ -147,6 +147,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(EmulatorConfig config) {
   if (!front_end.ok()) return front_end.status();
   server->front_end_ = std::move(front_end).value();
   server->port_ = server->front_end_->port();
+  server->serving_ = server->front_end_.get();
   server->topics_->SetCertificateUrl(
       c.signing_cert_url.empty()
           ? server->address() + "/_emulator/notifications/certificate.pem"
@@ -193,9 +194,10 @@ std::string Server::RenderMetrics() {
   gauge("mns_emulator_parked_receives", "gauge",
         "Receives parked in a long poll now.",
         static_cast<double>(queues_->ParkedReceives()));
+  const HttpFrontEnd* serving = serving_.load();
   gauge("mns_emulator_open_connections", "gauge",
         "Client connections open now, on every port.",
-        static_cast<double>(front_end_ ? front_end_->open_connections() : 0));
+        static_cast<double>(serving ? serving->open_connections() : 0));
 
   out.Family("mns_emulator_messages", "gauge",
              "Messages by account, queue and state (Active: receivable now; "

@@ -5,6 +5,7 @@
 #ifndef MNS_EMULATOR_HTTP_SERVER_H_
 #define MNS_EMULATOR_HTTP_SERVER_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -124,6 +125,9 @@ class Server {
   std::unique_ptr<RequestJournal> journal_;
   TlsIdentity tls_identity_;
   std::unique_ptr<HttpFrontEnd> front_end_;
+  // front_end_ for the scrape, on the I/O threads: the first request can be
+  // answered before Start() has stored front_end_.
+  std::atomic<const HttpFrontEnd*> serving_{nullptr};
   int port_ = 0;
 
   // Requests moved to a worker thread, by connection id.
