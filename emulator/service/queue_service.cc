@@ -336,8 +336,10 @@ std::vector<QueueService::QueueGauge> QueueService::AllQueueCounts() {
   std::lock_guard<std::mutex> lock(mutex_);
   const TimePoint now = clock_->Now();
   std::vector<QueueGauge> gauges;
-  for (auto& [id, account] : accounts_) {
-    account->store.ForEach([&](Queue& queue) {
+  // Not a structured binding: clang before 16 cannot capture one.
+  for (auto& entry : accounts_) {
+    const std::string& id = entry.first;
+    entry.second->store.ForEach([&](Queue& queue) {
       gauges.push_back({id, queue.name(), queue.Counts(now)});
     });
   }
