@@ -36,6 +36,17 @@ Exposition Parse(const std::string& text) {
   return parsed.ok() ? *std::move(parsed) : Exposition{};
 }
 
+// mns_emulator_requests_total for one protocol, operation, status and code.
+double Requests(const Exposition& metrics, const std::string& protocol,
+                const std::string& operation, int status,
+                const std::string& code) {
+  return metrics.Value("mns_emulator_requests_total",
+                       {{"protocol", protocol},
+                        {"operation", operation},
+                        {"status", std::to_string(status)},
+                        {"code", code}});
+}
+
 // --- The writer -------------------------------------------------------------
 
 TEST(PrometheusTextTest, ValuesAreWrittenAsTheFormatReadsThem) {
@@ -114,18 +125,8 @@ TEST(RequestMetricsTest, CountsByProtocolOperationStatusAndCode) {
   PrometheusText out;
   metrics.Write(out);
   Exposition parsed = Parse(out.text());
-  EXPECT_EQ(
-      parsed.Value("mns_emulator_requests_total", {{"protocol", "mns"},
-                                                   {"operation", "SendMessage"},
-                                                   {"status", "201"},
-                                                   {"code", ""}}),
-      2);
-  EXPECT_EQ(
-      parsed.Value("mns_emulator_requests_total", {{"protocol", "mns"},
-                                                   {"operation", "SendMessage"},
-                                                   {"status", "404"},
-                                                   {"code", "QueueNotExist"}}),
-      1);
+  EXPECT_EQ(Requests(parsed, "mns", "SendMessage", 201, ""), 2);
+  EXPECT_EQ(Requests(parsed, "mns", "SendMessage", 404, "QueueNotExist"), 1);
   EXPECT_EQ(parsed.Value("mns_emulator_request_duration_seconds_count",
                          {{"protocol", "mns"}, {"operation", "SendMessage"}}),
             3);
@@ -322,30 +323,12 @@ TEST_F(MetricsServerTest, CountsWhatHappened) {
   EXPECT_EQ(client_->Call("GET", "/queues/orders").status, 500);
 
   Exposition before = Scrape();
-  EXPECT_EQ(
-      before.Value("mns_emulator_requests_total", {{"protocol", "mns"},
-                                                   {"operation", "SendMessage"},
-                                                   {"status", "201"},
-                                                   {"code", ""}}),
-      5);
-  EXPECT_EQ(before.Value("mns_emulator_requests_total",
-                         {{"protocol", "mns"},
-                          {"operation", "GetQueueAttributes"},
-                          {"status", "404"},
-                          {"code", "QueueNotExist"}}),
+  EXPECT_EQ(Requests(before, "mns", "SendMessage", 201, ""), 5);
+  EXPECT_EQ(Requests(before, "mns", "GetQueueAttributes", 404, "QueueNotExist"),
             1);
-  EXPECT_EQ(before.Value("mns_emulator_requests_total",
-                         {{"protocol", "mns"},
-                          {"operation", "GetQueueAttributes"},
-                          {"status", "500"},
-                          {"code", "InternalError"}}),
+  EXPECT_EQ(Requests(before, "mns", "GetQueueAttributes", 500, "InternalError"),
             1);
-  EXPECT_EQ(
-      before.Value("mns_emulator_requests_total", {{"protocol", "pop"},
-                                                   {"operation", "SendSms"},
-                                                   {"status", "200"},
-                                                   {"code", ""}}),
-      1);
+  EXPECT_EQ(Requests(before, "pop", "SendSms", 200, ""), 1);
   EXPECT_EQ(before.Sum("mns_emulator_requests_total",
                        {{"protocol", "control"}, {"operation", "AddFault"}}),
             1);
@@ -408,12 +391,7 @@ TEST_F(MetricsServerTest, FaultRulesInForceShowHowOftenTheyFired) {
 TEST_F(MetricsServerTest, EachScrapeIsCountedAfterItIsAnswered) {
   // Each scrape is itself a control request, counted after it is answered.
   Scrape();
-  EXPECT_EQ(Scrape().Value("mns_emulator_requests_total",
-                           {{"protocol", "control"},
-                            {"operation", "GetMetrics"},
-                            {"status", "200"},
-                            {"code", ""}}),
-            1);
+  EXPECT_EQ(Requests(Scrape(), "control", "GetMetrics", 200, ""), 1);
 }
 
 TEST_F(MetricsServerTest, AScannerAddsNoSeriesWithoutEnd) {

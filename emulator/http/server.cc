@@ -258,12 +258,13 @@ std::optional<HttpResponse> Server::RouteWithoutWaiting(
   return Serve(request, /*may_wait=*/false);
 }
 
-RequestFacts Server::Describe(const HttpRequest& request) {
+RequestFacts Server::Describe(const HttpRequest& request, bool with_account) {
   if (request.path().starts_with("/_emulator/")) return {.protocol = "control"};
   RequestFacts facts =
       !request.path().starts_with("/queues") && PopApi::IsPopRequest(request)
           ? PopApi::Describe(request)
           : MnsApi::Describe(request);
+  if (!with_account) return facts;
   if (auto principal = credentials_.Lookup(facts.access_key_id);
       principal.ok()) {
     facts.account = principal->account_id;
@@ -301,9 +302,12 @@ std::optional<HttpResponse> Server::Serve(const HttpRequest& request,
   } else {
     in_flight.started = real_clock_.Now();
     in_flight.started_steady = std::chrono::steady_clock::now();
-    // The metrics, the journal, the log and the fault rules all need it.
-    in_flight.facts = Describe(request);
-    if (!faults_->empty()) in_flight.fault = faults_->Fire(in_flight.facts);
+    // The metrics need the operation; only the fault rules, the journal and
+    // the log need the account, which costs a look-up in the key store.
+    const bool rules = !faults_->empty();
+    in_flight.facts = Describe(
+        request, rules || journal_->capacity() > 0 || config_.log_requests);
+    if (rules) in_flight.fault = faults_->Fire(in_flight.facts);
   }
   auto defer = [&]() -> std::optional<HttpResponse> {
     std::lock_guard<std::mutex> lock(in_flight_mutex_);

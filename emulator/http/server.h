@@ -86,7 +86,8 @@ class Server {
   // Route() and RouteWithoutWaiting(): nullopt only when `may_wait` is false
   // and the request must move to a thread that may block.
   std::optional<HttpResponse> Serve(const HttpRequest& request, bool may_wait);
-  RequestFacts Describe(const HttpRequest& request);
+  // What `request` is; its account too when `with_account`.
+  RequestFacts Describe(const HttpRequest& request, bool with_account);
   // The MNS, POP or control API's answer; nullopt as for Serve().
   std::optional<HttpResponse> Dispatch(const HttpRequest& request,
                                        bool may_wait, bool leave_visible);
